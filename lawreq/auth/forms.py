@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320),
+                                             Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an e-mail address.")])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+
+
+class TotpForm(FlaskForm):
+    code = StringField("Six-digit code from your authenticator app",
+                       validators=[DataRequired(), Length(min=6, max=7)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=256)])
+    repeat = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("new", "The two entries differ.")])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button that still carries the CSRF token."""

@@ -1,0 +1,89 @@
+"""Login decisions: throttling in the database (shared by every worker), one message for every failure."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawreq.auth.models import User
+from lawreq.auth.passwords import check_password, dummy_hash, hash_password, policy_problems
+
+GENERIC_FAILURE = "E-mail or password is wrong, or the account is locked for a while after too many attempts."
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    reason: str  # ok | unknown_user | bad_password | locked | inactive
+
+
+def authenticate(db: Session, email: str, password: str, now: datetime, cfg: dict[str, Any]) -> LoginResult:
+    profile = cfg["PASSWORD_HASH_PROFILE"]
+    user = db.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        check_password(_dummy(profile), password, profile)  # same cost as a real check
+        return LoginResult(None, "unknown_user")
+    if user.locked_until is not None and user.locked_until > now:
+        return LoginResult(user, "locked")
+    ok, rehashed = check_password(user.password_hash, password, profile)
+    if not ok:
+        user.failed_logins += 1
+        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            extra = user.failed_logins - cfg["LOGIN_MAX_FAILURES"]
+            seconds = min(cfg["LOGIN_LOCK_SECONDS"] * (2 ** extra), cfg["LOGIN_LOCK_MAX_SECONDS"])
+            user.locked_until = now + timedelta(seconds=seconds)
+        return LoginResult(user, "bad_password")
+    if not user.active:
+        return LoginResult(user, "inactive")
+    user.failed_logins = 0
+    user.locked_until = None
+    if rehashed:
+        user.password_hash = rehashed
+    return LoginResult(user, "ok")
+
+
+_DUMMY: dict[str, str] = {}
+
+
+def _dummy(profile: str) -> str:
+    if profile not in _DUMMY:
+        _DUMMY[profile] = dummy_hash(profile)
+    return _DUMMY[profile]
+
+
+def set_password(user: User, password: str, cfg: dict[str, Any], now: datetime) -> list[str]:
+    problems = policy_problems(password, cfg["PASSWORD_MIN_LENGTH"], user.email)
+    if not problems:
+        user.password_hash = hash_password(password, cfg["PASSWORD_HASH_PROFILE"])
+        user.password_changed_at = now
+    return problems
+
+
+class IpThrottle:
+    """Per-process sliding window per client address: a second layer in front of the per-account lock."""
+
+    def __init__(self) -> None:
+        self._hits: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = Lock()
+
+    def allow(self, key: str, per_minute: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits[key]
+            while hits and now - hits[0] > 60:
+                hits.popleft()
+            if len(hits) >= per_minute:
+                return False
+            hits.append(now)
+            return True
+
+
+def requires_totp(user: User, cfg: dict[str, Any]) -> bool:
+    return user.totp_secret is not None or user.role in cfg["TOTP_REQUIRED_ROLES"]

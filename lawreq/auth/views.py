@@ -1,0 +1,164 @@
+"""Login, second factor, logout, account settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from lawreq import db
+from lawreq.audit.services import record
+from lawreq.auth import sessions, totp
+from lawreq.auth.decorators import public, roles_required
+from lawreq.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, TotpForm
+from lawreq.auth.models import AuthSession
+from lawreq.auth.passwords import check_password
+from lawreq.auth.services import GENERIC_FAILURE, authenticate, requires_totp, set_password
+from lawreq.core.clock import utcnow
+from lawreq.extensions import login_throttle
+
+bp = Blueprint("auth", __name__)
+
+
+def _audit(action: str, actor=None, **detail) -> None:
+    record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=actor, action=action,
+           actor_label=detail.pop("label", None), detail=detail)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("web.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        if not login_throttle.allow(request.remote_addr or "?", current_app.config["LOGIN_IP_PER_MINUTE"]):
+            _audit("login.throttled", label=form.email.data, ip=request.remote_addr)
+            db.session.commit()
+            return render_template("auth/login.html", form=form, error=GENERIC_FAILURE), 429
+        result = authenticate(db.session, form.email.data, form.password.data, utcnow(), current_app.config)
+        if result.reason != "ok":
+            _audit("login.failed", actor=result.user, label=form.email.data, reason=result.reason,
+                   ip=request.remote_addr)
+            db.session.commit()
+            return render_template("auth/login.html", form=form, error=GENERIC_FAILURE), 401
+        user = result.user
+        need_mfa = requires_totp(user, current_app.config)
+        sessions.start(user, mfa_passed=not need_mfa)
+        session["next"] = _safe_next(request.args.get("next"))
+        _audit("login.password_ok", actor=user, ip=request.remote_addr, mfa_pending=need_mfa)
+        db.session.commit()
+        if need_mfa:
+            return redirect(url_for("auth.totp_setup" if user.totp_secret is None else "auth.totp_check"))
+        return redirect(session.pop("next", url_for("web.home")))
+    return render_template("auth/login.html", form=form, error=None)
+
+
+def _pending() -> AuthSession | None:
+    row = sessions.current(require_mfa=False)
+    return row if row is not None and not row.mfa_passed else None
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+@public
+def totp_check():
+    pending = _pending()
+    if pending is None or pending.user.totp_secret is None:
+        return redirect(url_for("auth.login"))
+    form = TotpForm()
+    error = None
+    if form.validate_on_submit():
+        user = pending.user
+        step = totp.verify(user.totp_secret, form.code.data, user.totp_last_timecode, utcnow())
+        if step is None:
+            user.failed_logins += 1
+            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+                sessions.end()
+                _audit("login.totp_locked", actor=user)
+                db.session.commit()
+                return redirect(url_for("auth.login"))
+            _audit("login.totp_failed", actor=user)
+            db.session.commit()
+            error = "That code is not valid (wrong, expired or already used)."
+        else:
+            user.totp_last_timecode, user.failed_logins, pending.mfa_passed = step, 0, True
+            _audit("login.ok", actor=user, ip=request.remote_addr)
+            db.session.commit()
+            return redirect(session.pop("next", url_for("web.home")))
+    return render_template("auth/totp.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.route("/login/totp/setup", methods=["GET", "POST"])
+@public
+def totp_setup():
+    """First login of a role that must use a second factor: enrol before anything else is reachable."""
+    pending = _pending()
+    if pending is None or pending.user.totp_secret is not None:
+        return redirect(url_for("auth.login"))
+    secret = session.get("totp_enrol") or totp.new_secret()
+    session["totp_enrol"] = secret
+    form = TotpForm()
+    error = None
+    if form.validate_on_submit():
+        step = totp.verify(secret, form.code.data, None, utcnow())
+        if step is None:
+            error = "That code does not match; check the device clock and try the next code."
+        else:
+            user = pending.user
+            user.totp_secret, user.totp_last_timecode, pending.mfa_passed = secret, step, True
+            session.pop("totp_enrol", None)
+            _audit("account.totp_enrolled", actor=user)
+            db.session.commit()
+            return redirect(session.pop("next", url_for("web.home")))
+    return render_template("auth/totp_setup.html", form=form, error=error, secret=secret,
+                           uri=totp.provisioning_uri(secret, pending.user.email))
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    if current_user.is_authenticated:
+        _audit("logout", actor=current_user._get_current_object())
+    sessions.end()
+    db.session.commit()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@roles_required()
+def account():
+    form = PasswordChangeForm()
+    error = None
+    if form.validate_on_submit():
+        ok, _ = check_password(current_user.password_hash, form.current.data,
+                               current_app.config["PASSWORD_HASH_PROFILE"])
+        problems = ["The current password is wrong."] if not ok else \
+            set_password(current_user, form.new.data, current_app.config, utcnow())
+        if problems:
+            error = " ".join(problems)
+        else:
+            killed = sessions.revoke_all(current_user.id, except_sid=session.get(sessions.SESSION_KEY))
+            _audit("account.password_changed", actor=current_user._get_current_object(), other_sessions_ended=killed)
+            db.session.commit()
+            flash("Password changed. Your other sessions were ended.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, error=error, confirm=ConfirmForm(),
+                           sessions=sessions.active_sessions(current_user.id))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@roles_required()
+def end_other_sessions():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        killed = sessions.revoke_all(current_user.id, except_sid=session.get(sessions.SESSION_KEY))
+        _audit("account.sessions_ended", actor=current_user._get_current_object(), count=killed)
+        db.session.commit()
+        flash(f"{killed} other session(s) ended.", "success")
+    return redirect(url_for("auth.account"))

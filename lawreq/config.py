@@ -1,0 +1,134 @@
+"""Configuration: defaults → instance file → ``LAWREQ_*`` environment → test overrides, then validated.
+
+Each key is documented here because this dict is the reference operators read. Validation runs at the end of
+``create_app`` so a production deployment with a missing secret fails at start, loudly, instead of generating a
+per-process key that silently logs everybody out (CTFd#68).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    #: ``production`` (strict: secrets required, secure cookies), ``development`` or ``testing``.
+    "ENV": "production",
+    #: Flask session signing key. Required outside development/testing.
+    "SECRET_KEY": None,
+    #: HMAC key for the audit chain; kept outside the database so a DBA cannot re-chain edited rows.
+    "AUDIT_KEY": None,
+    #: HS256 key for API tokens (separate from SECRET_KEY, see ENGINEERING.md §2.4).
+    "JWT_SECRET": None,
+    "JWT_ISSUER": "lawreq",
+    "JWT_AUDIENCE": "lawreq-api",
+    #: SQLAlchemy URL. ``sqlite:///...`` (embedded) or ``postgresql+psycopg://...`` (production).
+    "DATABASE_URL": None,
+    #: Where the rules live; loaded and validated once at start.
+    "JURISDICTIONS_DIR": str(PROJECT_ROOT / "jurisdictions"),
+    "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
+    #: Absolute URL used in e-mails and calendar feeds.
+    "BASE_URL": "http://127.0.0.1:5000",
+    #: Start the reminder scheduler inside this process. Only ``lawreq serve`` (embedded) sets it.
+    "SCHEDULER_ENABLED": False,
+    "SCHEDULER_INTERVAL_SECONDS": 60,
+    #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_FROM": "lawreq@localhost",
+    "SMTP_TIMEOUT": 10,
+    #: Session lifetime: idle minutes and absolute hours (ASVS 7.3).
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_MAX_HOURS": 10,
+    #: Roles that must use a TOTP second factor.
+    "TOTP_REQUIRED_ROLES": ["approver", "admin"],
+    #: Failed logins before the account is locked; the lock doubles each further failure up to the cap.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_SECONDS": 60,
+    "LOGIN_LOCK_MAX_SECONDS": 3600,
+    #: Per-IP attempts per minute on the login form (a second layer, per process).
+    "LOGIN_IP_PER_MINUTE": 20,
+    #: argon2 profile: ``default`` (RFC 9106 low memory) or ``cheapest`` (tests only).
+    "PASSWORD_HASH_PROFILE": "default",
+    "PASSWORD_MIN_LENGTH": 12,
+    #: Render PDFs in reportlab's invariant mode (byte-identical output; tests).
+    "PDF_INVARIANT": False,
+    #: Let the first ``lawreq serve --demo`` seed demo data.
+    "DEMO": False,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+}
+
+_SECRETS = ("SECRET_KEY", "AUDIT_KEY", "JWT_SECRET")
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or malformed; the message names the key."""
+
+
+def _coerce(raw: str) -> Any:
+    """Environment values arrive as strings; accept JSON literals (numbers, booleans, lists) where they parse."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def build_config(instance_path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None,
+                 environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Layer the configuration sources in their documented order and return a plain dict."""
+    config = dict(DEFAULTS)
+    instance_file = Path(instance_path) / "lawreq.cfg"
+    if instance_file.is_file():
+        namespace: dict[str, Any] = {}
+        exec(compile(instance_file.read_text(encoding="utf-8"), str(instance_file), "exec"), namespace)  # noqa: S102
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    env = os.environ if environ is None else environ
+    for key, raw in env.items():
+        if key.startswith("LAWREQ_") and key != "LAWREQ_TEST_DATABASE_URL":
+            config[key.removeprefix("LAWREQ_")] = _coerce(raw)
+    if overrides:
+        config.update(overrides)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'lawreq.sqlite'}"
+    return config
+
+
+def validate_config(config: Mapping[str, Any]) -> None:
+    """Fail fast on anything that would otherwise break later or weaken security."""
+    env = config.get("ENV")
+    if env not in ("production", "development", "testing"):
+        raise ConfigError(f"ENV: must be production, development or testing, not {env!r}")
+    for key in _SECRETS:
+        value = config.get(key)
+        if not value:
+            raise ConfigError(f"{key}: not set. Set LAWREQ_{key} (at least 32 random characters) or put it in "
+                              "instance/lawreq.cfg; lawreq never invents a per-process secret.")
+        if env == "production" and len(str(value)) < 32:
+            raise ConfigError(f"{key}: too short for production (at least 32 characters)")
+    try:
+        url = make_url(str(config["DATABASE_URL"]))
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a terse text
+        raise ConfigError(f"DATABASE_URL: cannot parse {config['DATABASE_URL']!r}: {exc}") from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL: only sqlite and postgresql are supported, not {url.get_backend_name()}")
+    for key in ("JURISDICTIONS_DIR", "TEMPLATES_DIR"):
+        if not Path(config[key]).is_dir():
+            raise ConfigError(f"{key}: {config[key]} is not a directory")
+    if config.get("SMTP_SECURITY") not in ("starttls", "ssl", "none"):
+        raise ConfigError("SMTP_SECURITY: must be starttls, ssl or none")
+    if env == "production" and config.get("SMTP_HOST") and config.get("SMTP_SECURITY") == "none":
+        raise ConfigError("SMTP_SECURITY: 'none' sends reminders in clear text; refused in production")
+    if config.get("PASSWORD_HASH_PROFILE") not in ("default", "cheapest"):
+        raise ConfigError("PASSWORD_HASH_PROFILE: must be default or cheapest")
+    if env == "production" and config.get("PASSWORD_HASH_PROFILE") == "cheapest":
+        raise ConfigError("PASSWORD_HASH_PROFILE: 'cheapest' is for tests only")

@@ -1,0 +1,95 @@
+"""Who may see and do what with a case or a request — one place, used by HTML views, the API and templates.
+
+Each predicate has a twin that expresses the same rule as a SQL clause, so list pages and object lookups put the
+scope into the query (a miss is a 404, never a leak). Approvers see what is routed to them: submitted requests of
+their units whose required authority is theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, false, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from lawreq.auth.models import User
+from lawreq.legal_requests.models import Case, LegalRequest
+from lawreq.workflow.states import EDITABLE
+
+#: The approval group an approver belongs to (judge and investigating judge decide the same things).
+APPROVAL_GROUP = {"prosecutor": "prosecutor", "judge": "judge", "investigating_judge": "judge",
+                  "senior_officer": "senior_officer"}
+
+
+def approval_group(authority: str | None) -> str | None:
+    return APPROVAL_GROUP.get(authority or "")
+
+
+def _in_units(user: User, unit_id: int) -> bool:
+    return unit_id in user.unit_ids
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    return user.role == "admin" or (user.role in ("investigator", "liaison_officer") and _in_units(user, case.unit_id))
+
+
+def can_create_case(user: User) -> bool:
+    return user.role in ("investigator", "admin") and (user.role == "admin" or bool(user.unit_ids))
+
+
+def can_view(user: User, req: LegalRequest) -> bool:
+    if user.role == "admin":
+        return True
+    if user.role in ("investigator", "liaison_officer"):
+        return _in_units(user, req.unit_id)
+    if user.role == "approver":
+        return (_in_units(user, req.unit_id) and req.submitted_at is not None
+                and req.approval_authority is not None
+                and req.approval_authority == approval_group(user.authority_type))
+    return False
+
+
+def can_edit(user: User, req: LegalRequest) -> bool:
+    return req.state in EDITABLE and user.role in ("investigator", "admin") and can_view(user, req)
+
+
+def can_approve(user: User, req: LegalRequest) -> bool:
+    """Four eyes: an approver of the right authority, never the request's author."""
+    return (user.role == "approver" and req.state == "awaiting_approval" and can_view(user, req)
+            and req.created_by_id != user.id)
+
+
+def can_act(user: User, req: LegalRequest, action: Any) -> bool:
+    """May the user take this workflow action (an ``Action`` from workflow.states) on this request?"""
+    if user.role not in action.roles or req.state not in action.sources:
+        return False
+    if action.name in ("approve", "return", "reject"):
+        return can_approve(user, req)
+    return can_view(user, req)
+
+
+def can_download(user: User, req: LegalRequest) -> bool:
+    return can_view(user, req)
+
+
+def visible_requests(user: User) -> ColumnElement[bool]:
+    """``can_view`` as a WHERE clause."""
+    if user.role == "admin":
+        return true()
+    ids = user.unit_ids
+    if not ids:
+        return false()
+    if user.role in ("investigator", "liaison_officer"):
+        return LegalRequest.unit_id.in_(ids)
+    if user.role == "approver" and approval_group(user.authority_type):
+        return and_(LegalRequest.unit_id.in_(ids), LegalRequest.submitted_at.is_not(None),
+                    LegalRequest.approval_authority == approval_group(user.authority_type))
+    return false()
+
+
+def visible_cases(user: User) -> ColumnElement[bool]:
+    if user.role == "admin":
+        return true()
+    if user.role in ("investigator", "liaison_officer") and user.unit_ids:
+        return Case.unit_id.in_(user.unit_ids)
+    return false()

@@ -1,0 +1,277 @@
+"""What can happen to cases and requests. Every change goes through here: state transitions write a RequestEvent
+and an audit entry, and tell the deadline service; the caller (view, API, CLI) commits once.
+
+The actor is passed explicitly (no Flask globals), so the API, the CLI and jobs use the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawreq.audit.services import record
+from lawreq.auth.models import Unit, User
+from lawreq.core.clock import utcnow
+from lawreq.legal_requests import permissions
+from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
+from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
+
+
+class NotPermitted(Exception):
+    """The actor may not do this to this object (views answer 403/404)."""
+
+
+class ConflictError(Exception):
+    """Someone else saved the request since the actor loaded it (optimistic lock)."""
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a service needs besides the session: who acts, the audit key, the rules, the time."""
+
+    actor: User
+    audit_key: bytes
+    rules: Any = None
+    now: datetime | None = None
+
+    @property
+    def at(self) -> datetime:
+        return self.now or utcnow()
+
+
+def snapshot(req: LegalRequest) -> dict[str, Any]:
+    """The audited state of a request (its digest goes into the audit log, not its content)."""
+    return {"state": req.state, "route_id": req.route_id, "provider_id": req.provider_id, "facts": req.facts,
+            "details": req.details, "identifiers": req.identifiers, "version": req.version,
+            "wizard_step": req.wizard_step}
+
+
+# --- cases -----------------------------------------------------------------------------------------------------
+def create_case(db: Session, ctx: Ctx, unit: Unit, *, reference: str, offence: str,
+                max_penalty_years: float | None, summary: str, offence_country: str | None,
+                committed_online: bool = True) -> Case:
+    if not permissions.can_create_case(ctx.actor) or (ctx.actor.role != "admin" and unit.id not in ctx.actor.unit_ids):
+        raise NotPermitted("cannot create a case in this unit")
+    case = Case(unit_id=unit.id, reference=reference.strip(), offence=offence, max_penalty_years=max_penalty_years,
+                summary=summary, offence_country=offence_country, committed_online=committed_online,
+                created_by_id=ctx.actor.id)
+    db.add(case)
+    db.flush()
+    record(db, ctx.audit_key, actor=ctx.actor, action="case.created", obj=case, after={"reference": case.reference})
+    return case
+
+
+def update_case(db: Session, ctx: Ctx, case: Case, **changes: Any) -> Case:
+    if not permissions.can_view_case(ctx.actor, case) or ctx.actor.role not in ("investigator", "admin"):
+        raise NotPermitted("cannot edit this case")
+    before = {k: getattr(case, k) for k in changes}
+    for key, value in changes.items():
+        setattr(case, key, value)
+    db.flush()
+    record(db, ctx.audit_key, actor=ctx.actor, action="case.updated", obj=case, before=before, after=changes)
+    return case
+
+
+# --- requests --------------------------------------------------------------------------------------------------
+def next_reference(db: Session, unit: Unit, at: datetime) -> str:
+    """``<UNIT>-<YEAR>-<NNNNN>``, counted per unit and year; unique index catches a race."""
+    prefix = f"{unit.code}-{at.year}-"
+    count = db.scalar(select(func.count()).select_from(LegalRequest).where(LegalRequest.reference.like(prefix + "%")))
+    return f"{prefix}{(count or 0) + 1:05d}"
+
+
+def start_request(db: Session, ctx: Ctx, case: Case, *, parent: LegalRequest | None = None,
+                  facts: Mapping[str, Any] | None = None, identifiers: list[dict] | None = None) -> LegalRequest:
+    if not permissions.can_view_case(ctx.actor, case) or ctx.actor.role not in ("investigator", "admin"):
+        raise NotPermitted("cannot start a request in this case")
+    unit = db.get(Unit, case.unit_id)
+    base_facts = {"issuing_country": unit.country, "issuer": "police", "offence": case.offence,
+                  "max_penalty_years": case.max_penalty_years, "committed_online": case.committed_online,
+                  "offence_country": case.offence_country or unit.country, "emergency": False,
+                  "data_categories": ["subscriber_data"]}
+    base_facts.update(facts or {})
+    req = LegalRequest(case_id=case.id, unit_id=case.unit_id, created_by_id=ctx.actor.id,
+                       reference=next_reference(db, unit, ctx.at), state="draft", wizard_step="target",
+                       issuing_country=unit.country, facts=base_facts, details={}, identifiers=identifiers or [],
+                       parent_id=parent.id if parent else None, emergency=False)
+    req.search_text = search_text(case, req.identifiers)
+    db.add(req)
+    db.flush()
+    _event(db, ctx, req, "created", None, "draft", note=f"chained from {parent.reference}" if parent else None)
+    record(db, ctx.audit_key, actor=ctx.actor, action="request.created", obj=req, after=snapshot(req),
+           detail={"parent": parent.reference if parent else None})
+    return req
+
+
+def search_text(case: Case, identifiers: list[dict]) -> str:
+    values = [case.reference] + [str(i.get("value", "")) for i in identifiers or []]
+    return " ".join(v.strip().lower() for v in values if v)
+
+
+def save_draft(db: Session, ctx: Ctx, req: LegalRequest, *, expected_version: int, step: str | None = None,
+               facts: Mapping[str, Any] | None = None, details: Mapping[str, Any] | None = None,
+               identifiers: list[dict] | None = None, route: Any = None) -> LegalRequest:
+    """Merge one wizard step's answers into the draft. Later answers are kept (Back never loses them)."""
+    if not permissions.can_edit(ctx.actor, req):
+        raise NotPermitted("this request cannot be edited now")
+    if req.version != expected_version:
+        raise ConflictError(f"{req.reference} was saved by someone else (version {req.version}, "
+                            f"you had {expected_version})")
+    before = snapshot(req)
+    if facts:
+        req.facts = {**req.facts, **facts}
+        req.emergency = bool(req.facts.get("emergency"))
+        if "provider" in facts:
+            req.provider_id = facts["provider"]
+    if details:
+        req.details = {**req.details, **details}
+    if identifiers is not None:
+        req.identifiers = identifiers
+        req.search_text = search_text(req.case, identifiers)
+    if route is not None:
+        apply_route(req, route, ctx.rules)
+    if step:
+        req.wizard_step = step
+    db.flush()
+    record(db, ctx.audit_key, actor=ctx.actor, action="request.draft_saved", obj=req, before=before,
+           after=snapshot(req), detail={"step": step})
+    return req
+
+
+#: The investigator's own authority never needs approval for routes police may issue; otherwise the route's
+#: issuing (or validating) authority decides which approver group the request is routed to.
+_GROUP_FOR_AUTHORITY = {"prosecutor": "prosecutor", "investigating_judge": "judge", "judge": "judge",
+                        "police": "senior_officer"}
+
+
+def approval_group_for(route: Any, issuer: str = "police") -> str | None:
+    """None if ``issuer`` may issue alone; else the approver group that must issue or validate."""
+    issuing = list(getattr(route, "issuing_authorities", ()) or ())
+    validation = list(getattr(route, "validation_by", ()) or ())
+    if issuer in issuing and not validation:
+        return None
+    candidates = validation if issuer in issuing else [a for a in issuing if a != issuer]
+    for authority in ("prosecutor", "investigating_judge", "judge"):
+        if authority in candidates:
+            return _GROUP_FOR_AUTHORITY[authority]
+    return "senior_officer" if candidates else None
+
+
+def apply_route(req: LegalRequest, route: Any, rules: Any) -> None:
+    req.route_id = route.id
+    req.route_kind = route.kind
+    req.form_id = getattr(route, "form", None)
+    addressee = getattr(route, "addressee", None)
+    req.addressee_country = getattr(addressee, "country", None) if addressee is not None else None
+    req.rules_version = getattr(rules, "version", None)
+    req.approval_authority = approval_group_for(route, req.facts.get("issuer", "police"))
+
+
+def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: str | None = None,
+               data: Mapping[str, Any] | None = None, expected_version: int | None = None) -> RequestEvent:
+    """Move a request through its lifecycle; refuse what the table or the permissions do not allow."""
+    from lawreq.deadlines.services import on_transition  # deadlines.services imports legal_requests.models
+
+    data = dict(data or {})
+    if expected_version is not None and req.version != expected_version:
+        raise ConflictError(f"{req.reference} changed since you opened it")
+    if action == "extend_preservation":
+        return _extend_preservation(db, ctx, req, note, data)
+    spec = ACTIONS.get(action)
+    if spec is None or not permissions.can_act(ctx.actor, req, spec):
+        if spec is not None and permissions.can_view(ctx.actor, req) and req.state not in spec.sources:
+            raise TransitionError(f"cannot {spec.label.lower()} a request in state {req.state!r}")
+        raise NotPermitted(f"{ctx.actor.role} may not {action} this request")
+    if action in ("submit", "submit_for_approval"):
+        action = "submit_for_approval" if req.approval_authority else "submit"
+        spec = ACTIONS[action]
+        if req.route_id is None:
+            raise TransitionError("choose a route before submitting")
+    if action in ("return", "reject") and not (note or "").strip():
+        raise TransitionError("say why: a comment is required to return or reject a request")
+    before = snapshot(req)
+    old = req.state
+    new = apply(old, action, ctx.actor.role)
+    at = ctx.at
+    _stamp(req, action, ctx, at, note, data)
+    req.state = new
+    event = _event(db, ctx, req, action, old, new, note=note, data=data)
+    record(db, ctx.audit_key, actor=ctx.actor, action=f"request.{action}", obj=req, before=before,
+           after=snapshot(req), detail=_audit_detail(ctx, action, data))
+    on_transition(db, req, action, at, ctx.rules, data=data)
+    db.flush()
+    return event
+
+
+def _stamp(req: LegalRequest, action: str, ctx: Ctx, at: datetime, note: str | None, data: dict) -> None:
+    if action in ("submit", "submit_for_approval"):
+        req.submitted_at = at
+        if action == "submit":  # no approval needed: the investigator's own authority issues it
+            req.decided_by_id, req.decided_at = ctx.actor.id, at
+    elif action in ("approve", "return", "reject"):
+        req.decided_by_id, req.decided_at, req.decision_note = ctx.actor.id, at, note
+        if action == "approve":
+            req.details = {**req.details, "signature": {
+                "name": ctx.actor.name, "authority": ctx.actor.authority_type, "signed_at": at.isoformat(),
+                "user_id": ctx.actor.id}}
+        if action == "reject":
+            req.outcome = {**req.outcome, "refused_by": "approver", "reason": note}
+    elif action == "mark_sent":
+        req.sent_at = data.get("sent_at") or at
+        req.sent_channel = data.get("channel")
+        req.provider_reference = data.get("provider_reference")
+    elif action == "acknowledge":
+        req.acknowledged_at = data.get("received_at") or at
+        req.provider_reference = data.get("provider_reference") or req.provider_reference
+    elif action in ("fulfil", "partially_fulfil", "refuse", "withdraw", "lapse"):
+        outcome = {k: v for k, v in data.items() if k in ("reason", "received", "data_categories", "note")}
+        if action == "refuse":
+            outcome["refused_by"] = "addressee"
+        req.outcome = {**req.outcome, **outcome, "at": at.isoformat()}
+        if action != "partially_fulfil":
+            req.closed_at = at
+
+
+def _audit_detail(ctx: Ctx, action: str, data: dict) -> dict[str, Any]:
+    detail = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()
+              if k in ("channel", "provider_reference", "reason")}
+    if action == "approve":
+        detail["signed_by"] = {"name": ctx.actor.name, "authority": ctx.actor.authority_type}
+    return detail
+
+
+def _extend_preservation(db: Session, ctx: Ctx, req: LegalRequest, note: str | None, data: dict) -> RequestEvent:
+    from lawreq.deadlines.services import on_transition  # see transition()
+
+    if not permissions.can_view(ctx.actor, req) or ctx.actor.role not in ("investigator", "liaison_officer", "admin"):
+        raise NotPermitted("may not extend this preservation")
+    if req.state not in ("sent", "acknowledged", "partially_fulfilled"):
+        raise TransitionError("only a preservation in force can be extended")
+    before = snapshot(req)
+    on_transition(db, req, "extend_preservation", ctx.at, ctx.rules, data=data)
+    event = _event(db, ctx, req, "extend_preservation", req.state, req.state, note=note, data=data)
+    record(db, ctx.audit_key, actor=ctx.actor, action="request.extend_preservation", obj=req, before=before,
+           after=snapshot(req))
+    return event
+
+
+def log_follow_up(db: Session, ctx: Ctx, req: LegalRequest, note: str) -> RequestEvent:
+    return transition(db, ctx, req, "follow_up", note=note)
+
+
+def _event(db: Session, ctx: Ctx, req: LegalRequest, action: str, old: str | None, new: str | None, *,
+           note: str | None = None, data: Mapping[str, Any] | None = None) -> RequestEvent:
+    clean = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in (data or {}).items()}
+    event = RequestEvent(request_id=req.id, actor_id=ctx.actor.id, at=ctx.at, action=action, from_state=old,
+                         to_state=new, note=note, data=clean)
+    db.add(event)
+    return event
+
+
+def editable(req: LegalRequest) -> bool:
+    return req.state in EDITABLE

@@ -1,0 +1,155 @@
+"""Cases and requests: list, create, read, and the workflow actions. Views load → authorise → form → service →
+commit → redirect; everything else lives in services, queries and permissions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lawreq import db
+from lawreq.auth.decorators import require, roles_required
+from lawreq.auth.models import Unit
+from lawreq.deadlines.models import Deadline
+from lawreq.legal_requests import permissions, services
+from lawreq.legal_requests.forms import ActionForm, CaseForm
+from lawreq.legal_requests.models import Case, LegalRequest
+from lawreq.legal_requests.queries import case_or_404, request_or_404
+from lawreq.web.jinja import viewer_zone
+from lawreq.workflow.states import ACTIONS, TransitionError
+
+bp = Blueprint("legal_requests", __name__)
+UNIT_ROLES = ("investigator", "liaison_officer", "admin")
+
+
+def ctx() -> services.Ctx:
+    return services.Ctx(actor=current_user._get_current_object(), audit_key=current_app.config["AUDIT_KEY"].encode(),
+                        rules=current_app.extensions["lawreq.rules"])
+
+
+def _units() -> list[Unit]:
+    if current_user.role == "admin":
+        return list(db.session.scalars(select(Unit).order_by(Unit.name)))
+    return list(current_user.units)
+
+
+@bp.route("/cases")
+@roles_required(*UNIT_ROLES)
+def cases():
+    rows = db.session.scalars(select(Case).where(permissions.visible_cases(current_user))
+                              .order_by(Case.updated_at.desc()).limit(200))
+    return render_template("legal_requests/cases.html", cases=list(rows))
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles_required("investigator", "admin")
+def new_case():
+    units = _units()
+    require(bool(units), 403)
+    form = CaseForm(rules=current_app.extensions["lawreq.rules"], units=units)
+    if form.validate_on_submit():
+        unit = next((u for u in units if u.id == form.unit.data), None)
+        require(unit is not None)
+        try:
+            case = services.create_case(
+                db.session, ctx(), unit, reference=form.reference.data, offence=form.offence.data,
+                max_penalty_years=float(form.max_penalty_years.data) if form.max_penalty_years.data is not None else None,
+                summary=form.summary.data, offence_country=form.offence_country.data,
+                committed_online=form.committed_online.data)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.reference.errors.append("Your unit already has a case with this reference.")
+        else:
+            flash(f"Case {case.reference} created.", "success")
+            return redirect(url_for("legal_requests.case", case_id=case.id))
+    return render_template("legal_requests/case_form.html", form=form)
+
+
+@bp.route("/cases/<int:case_id>")
+@roles_required(*UNIT_ROLES)
+def case(case_id: int):
+    case = case_or_404(db.session, current_user, case_id)
+    rows = db.session.scalars(select(LegalRequest).where(LegalRequest.case_id == case.id,
+                                                         permissions.visible_requests(current_user))
+                              .order_by(LegalRequest.created_at.desc()))
+    return render_template("legal_requests/case.html", case=case, requests=list(rows),
+                           offence=current_app.extensions["lawreq.rules"].offences.get(case.offence),
+                           start_form=ActionForm(), can_start=current_user.role in ("investigator", "admin"))
+
+
+@bp.route("/cases/<int:case_id>/requests", methods=["POST"])
+@roles_required("investigator", "admin")
+def start_request(case_id: int):
+    case = case_or_404(db.session, current_user, case_id)
+    req = services.start_request(db.session, ctx(), case)
+    db.session.commit()
+    return redirect(_wizard_url(req))
+
+
+def _wizard_url(req: LegalRequest) -> str:
+    if "wizard.step" in current_app.view_functions:
+        return url_for("wizard.step", request_id=req.id, step=req.wizard_step)
+    return url_for("legal_requests.detail", request_id=req.id)
+
+
+@bp.route("/requests/<int:request_id>")
+@roles_required()
+def detail(request_id: int):
+    req = request_or_404(db.session, current_user, request_id)
+    deadlines = list(db.session.scalars(select(Deadline).where(Deadline.request_id == req.id)
+                                        .order_by(Deadline.due_at)))
+    actions = [a for a in ACTIONS.values() if permissions.can_act(current_user, req, a)]
+    rules = current_app.extensions["lawreq.rules"]
+    form = ActionForm(version=str(req.version))
+    return render_template("legal_requests/detail.html", req=req, deadlines=deadlines, actions=actions, form=form,
+                           provider=rules.providers.get(req.provider_id or ""), wizard_url=_wizard_url(req),
+                           addressee_zone=_addressee_zone(req, rules),
+                           children=list(db.session.scalars(select(LegalRequest).where(
+                               LegalRequest.parent_id == req.id, permissions.visible_requests(current_user)))))
+
+
+def _addressee_zone(req: LegalRequest, rules) -> str:
+    country = rules.countries.get(req.addressee_country or "")
+    return country.timezone if country else "UTC"
+
+
+@bp.route("/requests/<int:request_id>/actions/<action>", methods=["POST"])
+@roles_required()
+def act(request_id: int, action: str):
+    req = request_or_404(db.session, current_user, request_id)
+    form = ActionForm()
+    if action not in ACTIONS and action != "extend_preservation":
+        abort(404)
+    if not form.validate_on_submit():
+        flash("The form was incomplete: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), "error")
+        return redirect(url_for("legal_requests.detail", request_id=req.id))
+    data = {k: v for k, v in {
+        "channel": form.channel.data, "provider_reference": form.provider_reference.data,
+        "reason": form.reason.data, "received": form.received.data,
+        "received_at": _local_to_utc(form.received_at.data),
+    }.items() if v}
+    try:
+        services.transition(db.session, ctx(), req, action, note=form.note.data or None, data=data,
+                            expected_version=int(form.version.data))
+        db.session.commit()
+    except services.NotPermitted:
+        db.session.rollback()
+        abort(403)
+    except (TransitionError, services.ConflictError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"{req.reference}: {ACTIONS[action].label if action in ACTIONS else 'Preservation extended'}.", "success")
+    return redirect(url_for("legal_requests.detail", request_id=request_id))
+
+
+def _local_to_utc(value: datetime | None) -> datetime | None:
+    """The form's local wall time, read in the viewer's zone, stored in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=viewer_zone()).astimezone(ZoneInfo("UTC"))

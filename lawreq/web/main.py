@@ -1,0 +1,69 @@
+"""The home page: what needs me now, per role; plus a health check for the reverse proxy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from lawreq import db
+from lawreq.auth.decorators import public, roles_required
+from lawreq.core.clock import utcnow
+from lawreq.deadlines.models import Deadline, Notification
+from lawreq.legal_requests.models import LegalRequest
+from lawreq.legal_requests.permissions import visible_requests
+from lawreq.workflow.states import IN_FLIGHT
+
+bp = Blueprint("web", __name__)
+
+
+@bp.route("/healthz")
+@public
+def health():
+    db.session.execute(select(1))
+    return {"status": "ok", "rules_version": current_app.extensions["lawreq.rules"].version}
+
+
+@bp.route("/")
+@public
+def index():
+    return redirect(url_for("web.home" if current_user.is_authenticated else "auth.login"))
+
+
+def _requests(*where, order=None, limit: int = 10) -> list[LegalRequest]:
+    stmt = select(LegalRequest).where(visible_requests(current_user), *where)
+    stmt = stmt.order_by(*(order if order is not None else (LegalRequest.updated_at.desc(),))).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+@bp.route("/home")
+@roles_required()
+def home():
+    now = utcnow()
+    user = current_user
+    ctx: dict = {"role": user.role}
+    if user.role in ("investigator", "admin"):
+        ctx["mine"] = _requests(LegalRequest.created_by_id == user.id,
+                                LegalRequest.state.in_(("draft", "returned", "awaiting_approval", "approved")))
+    if user.role == "approver":
+        ctx["queue"] = _requests(LegalRequest.state == "awaiting_approval",
+                                 order=(LegalRequest.emergency.desc(), LegalRequest.submitted_at), limit=20)
+    if user.role in ("investigator", "liaison_officer", "admin"):
+        ctx["overdue"] = _requests(LegalRequest.state.in_(IN_FLIGHT), LegalRequest.next_deadline_at < now,
+                                   order=(LegalRequest.next_deadline_at,))
+        ctx["due_soon"] = _requests(LegalRequest.state.in_(IN_FLIGHT), LegalRequest.next_deadline_at >= now,
+                                    LegalRequest.next_deadline_at < now + timedelta(days=3),
+                                    order=(LegalRequest.next_deadline_at,))
+        ctx["to_send"] = _requests(LegalRequest.state == "approved", order=(LegalRequest.emergency.desc(),
+                                                                            LegalRequest.decided_at))
+    if user.role in ("rules_maintainer", "admin"):
+        rules = current_app.extensions["lawreq.rules"]
+        ctx["rules"] = rules
+    ctx["unread"] = db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+    ctx["open_deadlines"] = db.session.scalar(
+        select(func.count()).select_from(Deadline).join(LegalRequest).where(
+            visible_requests(user), Deadline.satisfied_at.is_(None)))
+    return render_template("web/home.html", **ctx)

@@ -1,0 +1,163 @@
+"""Test fixtures: one app per backend per session, a savepoint-rolled-back transaction per test.
+
+The suite runs on SQLite always and, when ``LAWREQ_TEST_DATABASE_URL`` points at a PostgreSQL server, on a fresh
+PostgreSQL database too (created here, dropped at the end). Schemas come from the real Alembic migrations, so the
+migrations are tested on both backends.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from lawreq import db
+from lawreq.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("LAWREQ_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+TEST_CONFIG = {
+    "ENV": "testing",
+    "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+    "AUDIT_KEY": "test-audit-key-0123456789abcdef0123456789",
+    "JWT_SECRET": "test-jwt-secret-0123456789abcdef0123456789",
+    "PASSWORD_HASH_PROFILE": "cheapest",
+    "PASSWORD_MIN_LENGTH": 12,
+    "BASE_URL": "http://lawreq.test",
+    "SERVER_NAME": None,
+}
+
+
+def _fresh_pg_database(prefix: str = "lawreq_test_") -> tuple[str, str]:
+    import psycopg
+
+    base = make_url(PG_URL)
+    name = f"{prefix}{secrets.token_hex(4)}"
+    admin = base.set(drivername="postgresql", database=base.database or "postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False), name
+
+
+def _drop_pg_database(name: str) -> None:
+    import psycopg
+
+    base = make_url(PG_URL)
+    admin = base.set(drivername="postgresql", database=base.database or "postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgresql":
+        url, name = _fresh_pg_database()
+        yield url
+        _drop_pg_database(name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'lawreq-test.sqlite'}"
+
+
+def pytest_generate_tests(metafunc):
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from lawreq.app import create_app
+
+    application = create_app({**TEST_CONFIG, "DATABASE_URL": database_url},
+                             instance_path=str(tmp_path_factory.mktemp("instance")))
+    upgrade(database_url)
+    return application
+
+
+@pytest.fixture
+def db_session(app) -> Iterator:
+    """Bind the session to one connection inside an outer transaction; the app's commits become savepoints."""
+    engine = app.extensions["lawreq.engine"]
+    conn = engine.connect()
+    outer = conn.begin()
+    db.session.remove()
+    db.session.configure(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        outer.rollback()
+        conn.close()
+        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def client(app, db_session):
+    with app.test_client() as c:
+        yield c
+
+
+@pytest.fixture
+def app_ctx(app, db_session):
+    with app.test_request_context():
+        yield app
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    m = _CSRF.search(html)
+    assert m, "no CSRF token in the page"
+    return m.group(1) or m.group(2)
+
+
+@pytest.fixture
+def csrf(client):
+    """Return a function giving a valid CSRF token for the client's session (read from a real form)."""
+
+    def token(page: str = "/login") -> str:
+        resp = client.get(page)
+        return csrf_from(resp.get_data(as_text=True))
+
+    return token
+
+
+@pytest.fixture
+def factory(app, db_session):
+    from tests.factories import Factory
+
+    return Factory(db_session, app)
+
+
+@pytest.fixture
+def login(client, db_session):
+    """Log a user in by creating a real server-side session row (the form login has its own tests)."""
+    import secrets as _s
+
+    from lawreq.auth.models import AuthSession
+
+    def do(user, mfa_passed: bool = True):
+        row = AuthSession(id=_s.token_urlsafe(32), user_id=user.id, mfa_passed=mfa_passed)
+        db_session.add(row)
+        db_session.commit()
+        with client.session_transaction() as sess:
+            sess["sid"] = row.id
+        return row
+
+    return do
+
+
+@pytest.fixture(scope="session")
+def rules():
+    from lawreq.rules import load_rules
+
+    return load_rules(ROOT / "jurisdictions")

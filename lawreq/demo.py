@@ -5,6 +5,8 @@ Idempotent: a second start finds the accounts and adds nothing. All names are fi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pyotp
 from flask import Flask
 from sqlalchemy import select
@@ -12,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from lawreq.auth.admin import create_user
 from lawreq.auth.models import Unit, User
+from lawreq.core.clock import utcnow
+from lawreq.legal_requests import services
+from lawreq.legal_requests.models import Case
+from lawreq.rules import Facts, evaluate
 
 DEMO_PASSWORD = "lawreq-demo-2026"
 
@@ -57,9 +63,74 @@ def seed(db: Session, app: Flask) -> list[str]:
                                unit_codes=units, password=DEMO_PASSWORD, totp_secret=DEMO_TOTP.get(email))
         extra = f"  TOTP key {DEMO_TOTP[email]} (or: lawreq demo totp {email})" if email in DEMO_TOTP else ""
         lines.append(f"{email:28} {role}{' (' + authority + ')' if authority else ''}{extra}")
+    seed_requests(db, app)
     return lines
 
 
 def current_code(email: str) -> str:
     """The demo account's current TOTP code (``lawreq demo totp EMAIL``)."""
     return pyotp.TOTP(DEMO_TOTP[email]).now()
+
+
+#: (case ref, provider, route, data, final action chain, days ago sent, emergency, identifier)
+_DEMO_REQUESTS = [
+    ("FI-2026-0412", "meta", None, ["subscriber_data"], [], None, False, ("username", "demo.account.412")),
+    ("FI-2026-0412", "meta", "eu-epoc", ["subscriber_data"], ["submit"], None, False, ("numeric_id", "100004567890123")),
+    ("FI-2026-0412", "google", "eu-epoc", ["subscriber_data", "identification_data"], ["submit", "approve"], None,
+     False, ("email", "demo.suspect@gmail.com")),
+    ("FI-2026-0412", "meta", "eu-epoc", ["subscriber_data"], ["submit", "approve", "mark_sent"], 8, False,
+     ("numeric_id", "100009876543210")),
+    ("FI-2026-0377", "snap", "eu-epoc", ["subscriber_data"], ["submit", "approve", "mark_sent"], 12, False,
+     ("username", "demo_snap_user")),
+    ("FI-2026-0377", "meta", "eu-epoc-pr", ["subscriber_data", "traffic_data"], ["submit", "approve", "mark_sent"],
+     50, False, ("numeric_id", "100001112223334")),
+    ("FI-2026-0377", "microsoft", "eu-epoc", ["subscriber_data"],
+     ["submit", "approve", "mark_sent", "acknowledge", "fulfil"], 20, False, ("email", "demo.user@outlook.com")),
+]
+
+
+def seed_requests(db: Session, app: Flask) -> None:
+    """Cases and requests in most states, with real deadlines, made through the same services the UI uses."""
+    unit = db.scalar(select(Unit).where(Unit.code == "FI-CSA"))
+    if db.scalar(select(Case).where(Case.unit_id == unit.id)) is not None:
+        return
+    rules = app.extensions["lawreq.rules"]
+    key = app.config["AUDIT_KEY"].encode()
+    users = {u.email: u for u in db.scalars(select(User))}
+    investigator = users["investigator@demo.lawreq"]
+    cases: dict[str, Case] = {}
+    for ref, summary in (("FI-2026-0412", "Grooming of a 13-year-old through Instagram direct messages."),
+                         ("FI-2026-0377", "Sextortion of several minors; accounts on several platforms.")):
+        cases[ref] = services.create_case(db, services.Ctx(investigator, key, rules), unit, reference=ref,
+                                          offence="solicitation_of_children" if ref.endswith("0412") else "sextortion",
+                                          max_penalty_years=4 if ref.endswith("0412") else 6, summary=summary,
+                                          offence_country="FI")
+    now = utcnow()
+    for ref, provider, route_id, data, chain, days_ago, emergency, (id_type, id_value) in _DEMO_REQUESTS:
+        start = now - timedelta(days=(days_ago or 0) + 1)
+        ctx = services.Ctx(investigator, key, rules, now=start)
+        req = services.start_request(db, ctx, cases[ref], facts={"provider": provider, "data_categories": data,
+                                                                 "emergency": emergency},
+                                     identifiers=[{"type": id_type, "value": id_value}])
+        req.provider_id = provider
+        if route_id is None:
+            req.wizard_step = "data"
+            continue
+        route = next(r for r in evaluate(Facts.from_mapping(req.facts), rules) if r.id == route_id)
+        services.save_draft(db, ctx, req, expected_version=req.version, step="review", route=route, details={
+            "facts_summary": cases[ref].summary,
+            "necessity_proportionality": "The account is the only lead to the person who contacted the child; "
+                                         "only subscriber data for the stated period is requested.",
+            "legal_provisions": "Criminal Code (39/1889) ch. 20 s. 8b (solicitation of a child for sexual purposes)",
+            "time_range_start": (now - timedelta(days=40)).date().isoformat(),
+            "time_range_end": (now - timedelta(days=30)).date().isoformat(), "language": "en"})
+        for action in chain:
+            actor = users["prosecutor@demo.lawreq"] if action == "approve" else (
+                users["liaison@demo.lawreq"] if action in ("mark_sent", "acknowledge", "fulfil") else investigator)
+            at = now - timedelta(days=days_ago or 0) if action in ("mark_sent",) else (
+                now - timedelta(days=max((days_ago or 0) - 1, 0)) if action == "acknowledge" else
+                now - timedelta(days=max((days_ago or 0) - 5, 0)) if action == "fulfil" else start)
+            data_ = {"channel": "provider portal", "provider_reference": f"DEMO-{req.id:04d}"} \
+                if action == "mark_sent" else {}
+            services.transition(db, services.Ctx(actor, key, rules, now=at), req, action, data=data_,
+                                note="Demo data" if action == "approve" else None)

@@ -19,4 +19,5 @@ ROWS.update({
     "legal_requests.detail": ("GET", {"anon": "login", "investigator": 200, "approver": 200, "liaison_officer": 200,
                                       "admin": 200, "rules_maintainer": 404, "other_unit": 404}),
     "legal_requests.act": ("POST", {"anon": "login", "other_unit": 404, "rules_maintainer": 404, "investigator": 302}),
+    "legal_requests.document": ("GET", {"anon": "login", "other_unit": 404, "rules_maintainer": 404}),
 })

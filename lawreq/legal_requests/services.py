@@ -92,7 +92,7 @@ def start_request(db: Session, ctx: Ctx, case: Case, *, parent: LegalRequest | N
     unit = db.get(Unit, case.unit_id)
     base_facts = {"issuing_country": unit.country, "issuer": "police", "offence": case.offence,
                   "max_penalty_years": case.max_penalty_years, "committed_online": case.committed_online,
-                  "offence_country": case.offence_country or unit.country, "emergency": False,
+                  "offence_committed_in": case.offence_country or unit.country, "emergency": False,
                   "data_categories": ["subscriber_data"]}
     base_facts.update(facts or {})
     req = LegalRequest(case_id=case.id, unit_id=case.unit_id, created_by_id=ctx.actor.id,

@@ -3,10 +3,13 @@ commit → redirect; everything else lives in services, queries and permissions.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,10 +18,13 @@ from lawreq import db
 from lawreq.auth.decorators import require, roles_required
 from lawreq.auth.models import Unit
 from lawreq.deadlines.models import Deadline
+from lawreq.audit.services import record
 from lawreq.legal_requests import permissions, services
+from lawreq.legal_requests.documents import render_request_pdf
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
+from lawreq.pdf import MissingFieldsError
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, TransitionError
 
@@ -153,3 +159,25 @@ def _local_to_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=viewer_zone()).astimezone(ZoneInfo("UTC"))
+
+
+@bp.route("/requests/<int:request_id>/document.pdf")
+@roles_required()
+def document(request_id: int):
+    """The request's form as PDF (cover sheet first), in the addressee's language or ``?lang=xx``; audited."""
+    req = request_or_404(db.session, current_user, request_id)
+    require(permissions.can_download(current_user, req) and req.route_id is not None)
+    lang = request.args.get("lang") or None
+    if lang is not None and not re.fullmatch(r"[a-z]{2}", lang):
+        abort(404)
+    try:
+        filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
+                                           invariant=current_app.config["PDF_INVARIANT"])
+    except MissingFieldsError as exc:
+        flash(f"The document cannot be produced yet: {exc}", "error")
+        return redirect(url_for("legal_requests.detail", request_id=req.id))
+    record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=current_user._get_current_object(),
+           action="document.downloaded", obj=req,
+           detail={"form": req.form_id, "lang": lang, "sha256": hashlib.sha256(pdf).hexdigest()})
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=filename, as_attachment=True)

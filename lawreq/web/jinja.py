@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import permissions
+from lawreq.web import nav
 from lawreq.workflow.states import STATES
 
 STATE_LABELS = {s: s.replace("_", " ").capitalize() for s in STATES}
@@ -51,3 +52,4 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(can_view=permissions.can_view, can_edit=permissions.can_edit,
                                  can_approve=permissions.can_approve, now=utcnow)
     app.jinja_env.autoescape = True
+    nav.register(app)

@@ -66,4 +66,20 @@ def home():
     ctx["open_deadlines"] = db.session.scalar(
         select(func.count()).select_from(Deadline).join(LegalRequest).where(
             visible_requests(user), Deadline.satisfied_at.is_(None)))
+    ctx["home_actions"] = _home_actions(user.role)
     return render_template("web/home.html", **ctx)
+
+
+#: (endpoint, label, roles, css class) — the one or two things each role starts from.
+_ACTIONS = [
+    ("legal_requests.new_case", "New case", {"investigator", "admin"}, "primary"),
+    ("legal_requests.cases", "All cases", {"investigator", "liaison_officer", "admin"}, ""),
+    ("approvals.queue", "Open the approval queue", {"approver"}, "primary"),
+    ("board.index", "Open the board", {"liaison_officer", "investigator", "admin"}, ""),
+    ("rules_browser.index", "Browse the rules", {"rules_maintainer", "investigator", "approver", "liaison_officer"}, ""),
+]
+
+
+def _home_actions(role: str) -> list[dict[str, str]]:
+    return [{"url": url_for(e), "label": label, "cls": cls} for e, label, roles, cls in _ACTIONS
+            if role in roles and e in current_app.view_functions]

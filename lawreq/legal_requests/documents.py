@@ -1,0 +1,125 @@
+"""The seam between a stored request and a PDF: build the plain mapping ``lawreq.pdf`` renders.
+
+The only module that knows both the ORM row and the PDF input shape (documented in ``lawreq/pdf/document.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawreq.auth.models import Unit, User
+from lawreq.deadlines.models import Deadline
+from lawreq.legal_requests.models import LegalRequest
+from lawreq.pdf import render
+from lawreq.rules import Facts, FactsError, evaluate
+
+#: Wizard identifier types → the form's identifier vocabulary.
+_ID_TYPES = {"ip": "ip_address", "numeric_id": "account", "username": "account", "email": "email",
+             "phone": "phone", "url": "service"}
+
+
+def _authority(unit: Unit | None, user: User | None, authority_type: str, signed_at: str | None) -> dict[str, Any]:
+    return {"name": (unit.authority_name or unit.name) if unit else "", "unit": unit.name if unit else "",
+            "country": unit.country if unit else "", "authority_type": authority_type,
+            "address": (unit.address or "") if unit else "", "email": (unit.email or "") if unit else "",
+            "phone": (unit.phone or "") if unit else "", "signatory": user.name if user else "",
+            "signed_at": signed_at or ""}
+
+
+def _identifier(raw: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
+    value = str(raw.get("value", ""))
+    if raw.get("port"):
+        value = f"{value} port {raw['port']}"
+    if raw.get("timestamp_utc"):
+        value = f"{value} at {raw['timestamp_utc']} UTC"
+    return {"type": _ID_TYPES.get(str(raw.get("type")), "other"), "value": value,
+            "time_range_start": raw.get("time_range_start") or details.get("time_range_start") or "",
+            "time_range_end": raw.get("time_range_end") or details.get("time_range_end") or "",
+            "timezone": "UTC"}
+
+
+def document_data(db: Session, req: LegalRequest, rules: Any) -> dict[str, Any]:
+    """Everything the request's forms print, from the request, its case, unit, route and deadlines."""
+    unit = db.get(Unit, req.unit_id)
+    details = dict(req.details or {})
+    facts = dict(req.facts or {})
+    provider = rules.providers.get(req.provider_id or "")
+    offence = rules.offences.get(req.case.offence)
+    route = _route(req, rules)
+    signature = details.get("signature") or {}
+    approver = db.get(User, signature["user_id"]) if signature.get("user_id") else None
+    issuing_type = signature.get("authority") or facts.get("issuer", "police")
+    deadlines = db.scalars(select(Deadline).where(Deadline.request_id == req.id).order_by(Deadline.due_at))
+    addressee = route.addressee if route is not None else None
+    data: dict[str, Any] = {
+        "reference": req.reference,
+        "rules_version": req.rules_version or rules.version,
+        "language": details.get("language") or (unit.country.lower() if unit else "en"),
+        "route": {"id": req.route_id, "title": route.title if route else req.route_id,
+                  "instrument": route.instrument if route else "", "kind": req.route_kind},
+        "issuing_authority": _authority(unit, approver or req.created_by,
+                                        "police" if issuing_type == "senior_officer" else issuing_type,
+                                        signature.get("signed_at")),
+        "addressee": {"provider": provider.name if provider else (req.provider_id or ""),
+                      "entity": addressee.entity if addressee else "", "country": req.addressee_country or "",
+                      "channel": addressee.channel if addressee else "", "role": _role(addressee)},
+        "emergency": bool(req.emergency),
+        "emergency_justification": details.get("emergency_justification") or facts.get("emergency_justification", ""),
+        "deadlines": [{"kind": d.kind, "due_at": d.due_at.isoformat(), "explanation": " ".join(d.explanation or [])}
+                      for d in deadlines],
+        "data_categories": list(facts.get("data_categories") or []),
+        "data_details": details.get("data_details", ""),
+        "identifiers": [_identifier(i, details) for i in req.identifiers or []],
+        "offence": {"id": req.case.offence, "label": offence.label if offence else req.case.offence,
+                    "legal_provisions": details.get("legal_provisions", ""),
+                    "max_penalty_years": req.case.max_penalty_years},
+        "facts_summary": details.get("facts_summary") or req.case.summary,
+        "necessity_proportionality": details.get("necessity_proportionality", ""),
+        "notification": {"required": bool(route.notification_required) if route else False,
+                         "enforcing_state": req.addressee_country or ""},
+        "confidentiality_request": details.get("confidentiality_request", ""),
+    }
+    if req.route_kind in ("preservation_order", "preservation_request"):
+        data["preservation"] = {"reference": req.reference, "issued_at": signature.get("signed_at", ""),
+                                "transmitted_at": req.sent_at.isoformat() if req.sent_at else "",
+                                "addressee_file_number": req.provider_reference or ""}
+    if req.emergency:
+        data["emergency_facts"] = {"threat": details.get("emergency_justification", ""),
+                                   "persons_at_risk": details.get("persons_at_risk", ""),
+                                   "imminence": details.get("imminence", ""),
+                                   "how_data_helps": details.get("how_data_helps", "")}
+    return data
+
+
+def _role(addressee: Any) -> str:
+    role = getattr(addressee, "role", "") or ""
+    return {"eu_designated_establishment": "designated_establishment",
+            "eu_legal_representative": "legal_representative"}.get(role, role)
+
+
+def _route(req: LegalRequest, rules: Any) -> Any:
+    """Re-evaluate the stored facts to get the route as the rules describe it (addressee, title, notification)."""
+    try:
+        routes = evaluate(Facts.from_mapping(req.facts), rules)
+    except FactsError:
+        return None
+    return next((r for r in routes if r.id == req.route_id), None)
+
+
+def render_request_pdf(db: Session, req: LegalRequest, rules: Any, *, lang: str | None = None,
+                       form: str | None = None, invariant: bool = False) -> tuple[str, bytes]:
+    """(download name, PDF bytes) of the request's form in the addressee's language unless ``lang`` says otherwise."""
+    form_id = form or req.form_id or "cover_sheet"
+    data = document_data(db, req, rules)
+    language = lang or _addressee_language(req, rules)
+    pdf = render(form_id, data, lang=language, invariant=invariant)
+    return f"{req.reference}-{form_id}-{language}.pdf", pdf
+
+
+def _addressee_language(req: LegalRequest, rules: Any) -> str:
+    provider = rules.providers.get(req.provider_id or "")
+    accepted = list(getattr(getattr(provider, "request_languages", None), "value", None) or [])
+    return "en" if not accepted or "en" in accepted else accepted[0]

@@ -1,0 +1,30 @@
+"""The main navigation per role. Areas appear once their blueprint is registered, so the list is the single
+place to add a link (and nobody edits base.html for it)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, url_for
+from flask_login import current_user
+
+#: (endpoint, label, roles)
+NAV = [
+    ("legal_requests.cases", "Cases", {"investigator", "liaison_officer", "admin"}),
+    ("approvals.queue", "Approvals", {"approver"}),
+    ("board.index", "Board", {"liaison_officer", "investigator", "admin"}),
+    ("deadlines.preservations", "Preservations", {"liaison_officer", "investigator", "admin"}),
+    ("board.statistics", "Statistics", {"liaison_officer", "admin"}),
+    ("deadlines.notifications", "Notifications", {"investigator", "approver", "liaison_officer", "rules_maintainer", "admin"}),
+    ("rules_browser.index", "Rules", {"investigator", "approver", "liaison_officer", "rules_maintainer", "admin"}),
+    ("api_tokens.index", "API tokens", {"investigator", "liaison_officer", "admin"}),
+]
+
+
+def nav_items() -> list[dict[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    return [{"url": url_for(endpoint), "label": label} for endpoint, label, roles in NAV
+            if current_user.role in roles and endpoint in current_app.view_functions]
+
+
+def register(app: Flask) -> None:
+    app.context_processor(lambda: {"nav_items": nav_items()})

@@ -1,0 +1,170 @@
+"""Turn validated YAML trees into the frozen model (conditions compiled once, here)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Mapping
+
+from lawreq.rules.conditions import always, compile_condition
+from lawreq.rules.model import (
+    Choice,
+    Citation,
+    Conditional,
+    ConditionalDeadline,
+    Country,
+    DeadlineRule,
+    DomesticProcedure,
+    Entity,
+    Fact,
+    FieldSpec,
+    IdentifierFormat,
+    Interval,
+    Offence,
+    Provider,
+    Requirement,
+    RouteRule,
+    RouteWarning,
+)
+
+
+def cites(items: Any) -> tuple[Citation, ...]:
+    """Citations from a validated ``cite`` list (absent: none)."""
+    return tuple(Citation(c["instrument"], c["article"], c["url"]) for c in items or ())
+
+
+def fact(node: Mapping[str, Any] | None) -> Fact | None:
+    """A :class:`Fact` from a validated fact mapping."""
+    if node is None:
+        return None
+    value = node["value"]
+    if isinstance(value, list):
+        value = tuple(value)
+    return Fact(value, node["confidence"], cites(node.get("cite")), node.get("note", ""))
+
+
+def _predicate(node: Mapping[str, Any] | None):  # type: ignore[no-untyped-def]
+    return always if node is None else compile_condition(node)
+
+
+def country(node: Mapping[str, Any]) -> Country:
+    """Build a :class:`Country`."""
+    code = node["code"]
+    memberships = {
+        name: tuple(
+            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite"))) for i in intervals),
+                   key=lambda interval: interval.start)
+        )
+        for name, intervals in node["memberships"].items()
+    }
+    procedures = tuple(
+        DomesticProcedure(
+            id=p["id"], country=code, title=p["title"], data_categories=frozenset(p["data_categories"]),
+            issuing_authorities=tuple(p["issuing_authorities"]), court_required=p["court_required"],
+            legal_basis=fact(p.get("legal_basis")), description=p.get("description", ""),
+            confidence=p["confidence"], cite=cites(p.get("cite")),
+        )
+        for p in node.get("domestic_procedures", ())
+    )
+    return Country(
+        code=code, name=node["name"], timezone=node.get("timezone", "UTC"), holidays=node.get("holidays", code),
+        official_languages=tuple(node["official_languages"]), request_languages=fact(node.get("request_languages")),
+        eevidence_languages=fact(node.get("eevidence_languages")), memberships=memberships,
+        contacts={k: f for k, v in node.get("contacts", {}).items() if (f := fact(v)) is not None},
+        domestic_procedures=procedures,
+        retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
+        detail_level=node.get("detail_level", "generic"), last_reviewed=node["last_reviewed"],
+    )
+
+
+def provider(node: Mapping[str, Any]) -> Provider:
+    """Build a :class:`Provider`."""
+    entities = tuple(
+        Entity(e["name"], e["country"], e["role"], e.get("from"), e.get("to"), e["confidence"])
+        for e in node["entities"]
+    )
+    formats = tuple(
+        IdentifierFormat(f["type"], f["label"], f.get("pattern", ""), f.get("example", ""))
+        for f in node.get("identifier_formats", ())
+    )
+    return Provider(
+        id=node["id"], name=node["name"], kind=node["kind"], aliases=tuple(node.get("aliases", ())),
+        services=tuple(node.get("services", ())), hq_country=node["hq_country"], entities=entities,
+        le_portal=fact(node.get("le_portal")), request_languages=fact(node.get("request_languages")),
+        preservation=fact(node.get("preservation")), emergency=fact(node.get("emergency")),
+        user_notification=fact(node.get("user_notification")),
+        voluntary_disclosure_non_content=fact(node.get("voluntary_disclosure_non_content")),
+        identifier_formats=formats,
+        retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
+        sources=cites(node.get("sources")), confidence=node["confidence"], last_reviewed=node["last_reviewed"],
+    )
+
+
+def offences(node: Mapping[str, Any]) -> dict[str, Offence]:
+    """Build the offence vocabulary."""
+    return {
+        o["id"]: Offence(o["id"], o["label"], frozenset(o["lists"]), o["confidence"], cites(o.get("cite")))
+        for o in node["offences"]
+    }
+
+
+def _choices(items: Any) -> tuple[Choice, ...]:
+    return tuple(Choice(_predicate(c.get("when")), tuple(c["value"]), cites(c.get("cite"))) for c in items or ())
+
+
+def _conditional(node: Mapping[str, Any] | None) -> Conditional | None:
+    return None if node is None else Conditional(_predicate(node["when"]), cites(node["cite"]))
+
+
+def _field(name: str, node: Mapping[str, Any]) -> FieldSpec:
+    return FieldSpec(
+        name=name, label=node["label"], type=node["type"], required=node.get("required", False), help=node["help"],
+        choices=tuple(node.get("choices", ())), cite=cites(node.get("cite")), applies=node.get("applies", "always"),
+    )
+
+
+def _deadline(node: Mapping[str, Any]) -> ConditionalDeadline:
+    rule = DeadlineRule(
+        kind=node["kind"], period=node["period"], counting=node["counting"], trigger=node["trigger"],
+        holidays_of=node["holidays_of"], applies=node["applies"], cite=cites(node["cite"]),
+        confidence=node["confidence"],
+    )
+    return ConditionalDeadline(_predicate(node.get("when")), rule)
+
+
+def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any]) -> RouteRule:
+    """Build one :class:`RouteRule` of an instrument file."""
+    preservation = node.get("preservation_period")
+    return _with_citations(RouteRule(
+        id=node["id"], instrument=instrument, kind=node["kind"], title=node["title"], summary=node["summary"],
+        template=node.get("template"), addressee=node["addressee"], channel=node["channel"], form=node["form"],
+        data_categories=frozenset(node["data_categories"]),
+        requires=tuple(
+            Requirement(_predicate(r["when"]), r.get("met", ""), r["unmet"], cites(r["cite"]))
+            for r in node.get("requires", ())
+        ),
+        issuing_authorities=_choices(node["issuing_authorities"]), validation_by=_choices(node.get("validation_by")),
+        prior_validation_waived=_conditional(node.get("prior_validation_waived")),
+        notification=_conditional(node.get("notification")),
+        deadlines=tuple(_deadline(d) for d in node.get("deadlines", ())),
+        preservation_period=preservation["value"] if preservation else None,
+        preservation_from_provider=node.get("preservation_from_provider", False),
+        languages=tuple(node.get("languages", ())), languages_default=tuple(node.get("languages_default", ("en",))),
+        expected_days=float(node["expected_days"]["value"]),
+        warnings=tuple(RouteWarning(_predicate(w.get("when")), w["text"]) for w in node.get("warnings", ())),
+        fields=tuple(_field(name, fields[name]) for name in node.get("fields", ()) if name in fields),
+        confidence=node["confidence"], cite=cites(node["cite"]),
+    ))
+
+
+def _with_citations(rule: RouteRule) -> RouteRule:
+    """Collect the route's citations once at load time, so evaluation never hashes them."""
+    found = list(rule.cite)
+    for requirement in rule.requires:
+        found.extend(requirement.cite)
+    for choice in rule.issuing_authorities:
+        found.extend(choice.cite)
+    for conditional in (rule.prior_validation_waived, rule.notification):
+        found.extend(conditional.cite if conditional else ())
+    for deadline in rule.deadlines:
+        found.extend(deadline.rule.cite)
+    return replace(rule, citations=tuple(dict.fromkeys(found)))

@@ -1,0 +1,272 @@
+"""Route evaluation: facts + rules → every route, open or closed, with reasons, ranked by speed.
+
+The engine holds no legal knowledge of its own: requirements, authorities, deadlines and their words
+come from the instrument files. It only resolves the parties (issuing State, the provider's EU
+addressee, HQ, local entity), builds the fact context the conditions read, and assembles routes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from lawreq.rules.conditions import MEMBERSHIPS
+from lawreq.rules.facts import Facts
+from lawreq.rules.model import Country, DomesticProcedure, Entity, Provider, RouteRule
+from lawreq.rules.route import Addressee, Route
+from lawreq.rules.ruleset import RuleSet
+
+IDENTIFYING = frozenset({"subscriber_data", "identification_data"})
+EU_ADDRESSEE_ROLES = ("eu_designated_establishment", "eu_legal_representative")
+_CATEGORY_WORDS = {"subscriber_data": "subscriber data", "identification_data": "identification data (IP logs)",
+                   "traffic_data": "traffic data", "content_data": "content data"}
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+@lru_cache(maxsize=256)
+def duration_days(period: str) -> float:
+    """Approximate length of an ISO 8601 duration in days (months = 30 days), for ranking only."""
+    match = _DURATION.match(period)
+    if not match:
+        raise ValueError(f"not an ISO 8601 duration: {period!r}")
+    y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+    return y * 365 + mo * 30 + w * 7 + d + h / 24 + mi / 1440 + s / 86400
+
+
+def _duration_words(period: str) -> str:
+    days = duration_days(period)
+    if days >= 30 and days % 30 == 0:
+        return f"{int(days // 30)} months"
+    return f"{days:g} days" if days >= 1 else f"{days * 24:g} hours"
+
+
+def _hq(provider: Provider, day: date) -> Entity:
+    for entity in provider.entities:
+        if entity.role == "headquarters" and entity.in_force(day):
+            return entity
+    return Entity(provider.name, provider.hq_country, "headquarters", None, None, provider.confidence)
+
+
+def _eu_addressee(provider: Provider, issuing: Country, rules: RuleSet, day: date, hq: Entity) -> Entity:
+    """The addressee of an order under Reg. 2023/1543, or HQ when the issuing State is not bound.
+
+    Preference: a designated establishment / legal representative in another bound State; else any
+    entity of the provider in another bound State (a *presumed* addressee: providers rarely publish
+    their designation, and the route says so in a warning); else a designated one anywhere, or an
+    entity in the issuing State itself (so the route can say "same State"); else HQ.
+    """
+    if not issuing.member("eu_eevidence", day):
+        return hq
+    in_force = [e for e in provider.entities if e.in_force(day)]
+
+    def elsewhere_bound(entity: Entity) -> bool:
+        country = rules.countries.get(entity.country)
+        return entity.country != issuing.code and country is not None and country.member("eu_eevidence", day)
+
+    designated = [e for e in in_force if e.role in EU_ADDRESSEE_ROLES]
+    for pool in (designated, in_force):
+        found = next((e for e in pool if elsewhere_bound(e)), None)
+        if found is not None:
+            return found
+    if designated:
+        return designated[0]
+    return next((e for e in in_force if e.country == issuing.code), hq)
+
+
+def _eu_establishment(provider: Provider, issuing: Country, rules: RuleSet, day: date, hq: Entity) -> Entity:
+    """The provider's entity in another State bound by the EIO Directive (the executing State), else HQ."""
+    for entity in provider.entities:
+        country = rules.countries.get(entity.country)
+        if entity.country != issuing.code and entity.in_force(day) and country is not None \
+                and country.member("eio", day):
+            return entity
+    return next((e for e in provider.entities if e.role != "headquarters" and e.in_force(day)
+                 and e.country != issuing.code and e.country in rules.countries
+                 and rules.countries[e.country].member("eu", day)), hq)
+
+
+def _domestic(provider: Provider, issuing: Country, day: date) -> Entity | None:
+    return next((e for e in provider.entities if e.country == issuing.code and e.in_force(day)), None)
+
+
+class _Evaluation:
+    """The per-request state: parties, fact context and words for reason templates."""
+
+    def __init__(self, facts: Facts, rules: RuleSet) -> None:
+        self.facts = facts
+        self.rules = rules
+        day = facts.date
+        self.provider = provider = rules.providers[facts.provider]
+        self.issuing = issuing = rules.countries[facts.issuing_country]
+        hq = _hq(provider, day)
+        #: addressee mode -> entity; "domestic" only when the provider has an entity in the issuing State
+        self.parties: dict[str, Entity] = {
+            "hq": hq, "eu_addressee": _eu_addressee(provider, issuing, rules, day, hq),
+            "eu_establishment": _eu_establishment(provider, issuing, rules, day, hq),
+        }
+        domestic = _domestic(provider, issuing, day)
+        if domestic is not None:
+            self.parties["domestic"] = domestic
+        offence = rules.offences[facts.offence]
+        categories = frozenset(facts.data_categories)
+        voluntary = provider.voluntary_disclosure_non_content
+        ctx: dict[str, Any] = {
+            "date": day, "issuing_country": issuing.code, "issuer": facts.issuer, "emergency": facts.emergency,
+            "committed_online": facts.committed_online, "max_penalty_years": facts.max_penalty_years,
+            "offence": offence.id, "offence.lists": offence.lists, "data_categories": categories,
+            "data.identifying_only": categories <= IDENTIFYING, "data.has_content": "content_data" in categories,
+            "target_resides_in": facts.target_resides_in, "offence_committed_in": facts.committed_in,
+            "provider.id": provider.id, "provider.kind": provider.kind, "provider.hq_country": provider.hq_country,
+            "provider.voluntary_disclosure_non_content": bool(voluntary and voluntary.value),
+            "domestic.present": domestic is not None,
+        }
+        for membership in MEMBERSHIPS:
+            ctx[f"issuing.{membership}"] = issuing.member(membership, day)
+        for prefix in ("eu_addressee", "eu_establishment", "hq"):
+            entity = self.parties[prefix]
+            country = rules.countries.get(entity.country)
+            ctx[f"{prefix}.country"] = entity.country
+            ctx[f"{prefix}.role"] = entity.role
+            for membership in MEMBERSHIPS:
+                ctx[f"{prefix}.{membership}"] = bool(country and country.member(membership, day))
+        self.ctx = ctx
+        self.words = {
+            "issuing_country": issuing.code, "issuing_name": issuing.name, "provider": provider.name,
+            "date": day.isoformat(), "offence": offence.label, "issuer": facts.issuer.replace("_", " "),
+            "categories": ", ".join(_CATEGORY_WORDS[c] for c in facts.data_categories),
+            "hq_country": provider.hq_country,
+        }
+        self._word_cache: dict[str, dict[str, str]] = {}
+
+    def words_for(self, mode: str) -> dict[str, str]:
+        if mode not in self._word_cache:
+            entity = self.parties.get(mode, self.parties["hq"])
+            country = self.rules.countries.get(entity.country)
+            self._word_cache[mode] = {**self.words, "addressee_country": entity.country,
+                                      "addressee_name": country.name if country else entity.country,
+                                      "entity": entity.name}
+        return self._word_cache[mode]
+
+    def channel(self, kind: str, country_code: str) -> str:
+        country = self.rules.countries.get(country_code)
+        name = country.name if country else country_code
+        if kind == "provider_portal":
+            portal = self.provider.le_portal
+            return portal.value if portal else f"{self.provider.name}'s law-enforcement contact (no portal recorded)"
+        if kind == "eevidence_system":
+            return "Decentralised IT system of Regulation (EU) 2023/1543 (Art. 19), to the provider's addressee"
+        contact = country.contacts.get(kind) if country else None
+        label = "24/7 network point of contact" if kind == "network_24_7" else "Central authority"
+        return f"{label} of {name}: {contact.value if contact else 'not recorded in the rules'}"
+
+    def languages(self, rule: RouteRule, entity: Entity) -> tuple[str, ...]:
+        country = self.rules.countries.get(entity.country)
+        for source in rule.languages:
+            found: Any = None
+            if source == "provider.request_languages" and self.provider.request_languages:
+                found = self.provider.request_languages.value
+            elif source == "issuing_country.official_languages":
+                found = self.issuing.official_languages
+            elif country is not None and source == "addressee_country.official_languages":
+                found = country.official_languages
+            elif country is not None and source == "addressee_country.request_languages":
+                found = country.request_languages.value if country.request_languages else None
+            elif country is not None and source == "addressee_country.eevidence_languages":
+                found = country.eevidence_languages.value if country.eevidence_languages else None
+            if found:
+                return tuple(found)
+        return rule.languages_default
+
+    def warnings(self, rule: RouteRule, ctx: dict[str, Any], words: dict[str, str]) -> tuple[str, ...]:
+        out = [w.text.format_map(words) for w in rule.warnings if w.when(ctx)]
+        if rule.kind not in ("preservation_order", "preservation_request"):
+            for category in self.facts.data_categories:
+                retention = self.provider.retention.get(category)
+                if retention is not None:
+                    note = "" if retention.confidence == "verified" else f" ({retention.confidence})"
+                    out.append(f"Preserve first: {self.provider.name} keeps {_CATEGORY_WORDS[category]} only "
+                               f"~{_duration_words(retention.value)}{note}")
+        return tuple(out)
+
+    def route(self, rule: RouteRule, procedure: DomesticProcedure | None = None) -> Route:
+        ctx = self.ctx
+        if procedure is not None:
+            ctx = {**ctx, "procedure.covers_data": set(self.facts.data_categories) <= procedure.data_categories}
+        words = self.words_for(rule.addressee)
+        closed: list[str] = []
+        opened: list[str] = []
+        allowed = procedure.data_categories if procedure is not None else rule.data_categories
+        missing = [c for c in self.facts.data_categories if c not in allowed]
+        if missing:
+            closed.append("This route cannot obtain " + ", ".join(_CATEGORY_WORDS[c] for c in missing) + ".")
+        for requirement in rule.requires:
+            if not requirement.when(ctx):
+                closed.append(requirement.unmet.format_map(words))
+            elif requirement.met:
+                opened.append(requirement.met.format_map(words))
+        if procedure is not None:
+            authorities = procedure.issuing_authorities
+            validation: tuple[str, ...] = ("judge",) if procedure.court_required else ()
+        else:
+            choice = next((c for c in rule.issuing_authorities if c.when(ctx)), None)
+            authorities = choice.value if choice else ()
+            v_choice = next((c for c in rule.validation_by if c.when(ctx)), None)
+            validation = v_choice.value if v_choice else ()
+        waived = rule.prior_validation_waived is not None and rule.prior_validation_waived.when(ctx)
+        notify = rule.notification is not None and rule.notification.when(ctx)
+        deadlines = tuple(d.rule for d in rule.deadlines if d.when(ctx))
+        entity = self.parties.get(rule.addressee, self.parties["hq"])
+        available = not closed
+        if available:
+            summary = procedure.title if procedure is not None else rule.summary.format_map(words)
+            reasons = (summary, *opened)
+        else:
+            reasons = tuple(closed)
+        response = next((d for d in deadlines if d.kind == "response"
+                         and d.applies in ("always", "emergency" if self.facts.emergency else "normal")), None)
+        preservation = rule.preservation_period
+        if rule.preservation_from_provider and self.provider.preservation is not None:
+            preservation = self.provider.preservation.value.get("period", preservation)
+        return Route(
+            id=procedure.id if procedure is not None else rule.id,
+            kind=rule.kind, instrument=rule.instrument,
+            title=f"{rule.title}: {procedure.title}" if procedure is not None else rule.title,
+            available=available, reasons=reasons,
+            addressee=Addressee(self.provider.id, entity.name, entity.country, entity.role,
+                                self.channel(rule.channel, entity.country), rule.channel),
+            issuing_authorities=authorities, validation_by=validation,
+            needs_approval=self.facts.issuer not in authorities and not waived,
+            data_categories=self.facts.data_categories, notification_required=notify,
+            deadline_rules=deadlines, preservation_period=preservation, form=rule.form,
+            languages=self.languages(rule, entity),
+            confidence=procedure.confidence if procedure is not None else rule.confidence,
+            citations=rule.citations + procedure.cite if procedure is not None else rule.citations,
+            fields=rule.fields,
+            expected_days=duration_days(response.period) if response else rule.expected_days,
+            warnings=self.warnings(rule, ctx, words) if available else (),
+        )
+
+
+def evaluate(facts: Facts, rules: RuleSet) -> list[Route]:
+    """Every route for ``facts`` under the rules in force on ``facts.date``: open ones first, fastest first.
+
+    :raises FactsError: when the facts name an unknown provider, country or offence.
+    """
+    facts.check_ids(rules)
+    evaluation = _Evaluation(facts, rules)
+    routes: list[Route] = []
+    for rule in rules.routes:
+        if rule.template == "domestic_procedures":
+            routes.extend(evaluation.route(rule, p) for p in evaluation.issuing.domestic_procedures)
+        else:
+            routes.append(evaluation.route(rule))
+    order = {id(r): i for i, r in enumerate(routes)}
+    return sorted(routes, key=lambda r: (not r.available, r.kind in PRESERVATION_KINDS,
+                                         r.expected_days if r.available else 0, order[id(r)]))
+
+
+#: Preservation keeps data but delivers none: among open routes they rank after every route that produces the
+#: data asked for, so "fastest" means fastest to the data (the wizard shows them as "preserve first" advice).
+PRESERVATION_KINDS = frozenset({"preservation_order", "preservation_request"})

@@ -1,0 +1,289 @@
+"""Frozen dataclasses for the loaded rules: plain data the engine, the wizard and the PDFs read."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from lawreq.rules.conditions import Predicate
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule or value comes from."""
+
+    instrument: str
+    article: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value with its confidence and sources; ``note`` says why it is unverified."""
+
+    value: Any
+    confidence: str
+    cite: tuple[Citation, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A dated membership: in force from ``start`` (inclusive) to ``end`` (exclusive, open if None)."""
+
+    start: date
+    end: date | None
+    confidence: str
+    cite: tuple[Citation, ...] = ()
+
+    def covers(self, day: date) -> bool:
+        """Whether the interval is in force on ``day``."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class DomesticProcedure:
+    """How a country's own authorities obtain data from a provider in its territory."""
+
+    id: str
+    country: str
+    title: str
+    data_categories: frozenset[str]
+    issuing_authorities: tuple[str, ...]
+    court_required: bool
+    legal_basis: Fact | None
+    description: str
+    confidence: str
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Country:
+    """One jurisdiction: memberships by date, contacts, languages, domestic procedures."""
+
+    code: str
+    name: str
+    timezone: str
+    holidays: str
+    official_languages: tuple[str, ...]
+    request_languages: Fact | None
+    eevidence_languages: Fact | None
+    memberships: dict[str, tuple[Interval, ...]]
+    contacts: dict[str, Fact]
+    domestic_procedures: tuple[DomesticProcedure, ...]
+    retention: dict[str, Fact]
+    detail_level: str
+    last_reviewed: date
+
+    def member(self, membership: str, day: date) -> bool:
+        """Whether the country is bound by ``membership`` on ``day``."""
+        return any(interval.covers(day) for interval in self.memberships.get(membership, ()))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A legal entity of a provider that receives requests."""
+
+    name: str
+    country: str
+    role: str
+    start: date | None
+    end: date | None
+    confidence: str
+
+    def in_force(self, day: date) -> bool:
+        """Whether the entity holds its role on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class IdentifierFormat:
+    """An identifier the wizard can validate (e.g. a numeric user id)."""
+
+    type: str
+    label: str
+    pattern: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An online provider, its entities and its published practices."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    services: tuple[str, ...]
+    hq_country: str
+    entities: tuple[Entity, ...]
+    le_portal: Fact | None
+    request_languages: Fact | None
+    preservation: Fact | None
+    emergency: Fact | None
+    user_notification: Fact | None
+    voluntary_disclosure_non_content: Fact | None
+    identifier_formats: tuple[IdentifierFormat, ...]
+    retention: dict[str, Fact]
+    sources: tuple[Citation, ...]
+    confidence: str
+    last_reviewed: date
+
+
+@dataclass(frozen=True)
+class Offence:
+    """An offence id and the instrument lists it belongs to (e.g. ``dir_2011_93``)."""
+
+    id: str
+    label: str
+    lists: frozenset[str]
+    confidence: str
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A route-specific wizard field."""
+
+    name: str
+    label: str
+    type: str
+    required: bool
+    help: str
+    choices: tuple[str, ...] = ()
+    cite: tuple[Citation, ...] = ()
+    applies: str = "always"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        data = asdict(self)
+        data["choices"] = list(self.choices)
+        data["cite"] = [c.to_dict() for c in self.cite]
+        return data
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How to compute one deadline of a route (the deadlines helper turns it into a due date)."""
+
+    kind: str
+    period: str
+    counting: str
+    trigger: str
+    holidays_of: str
+    applies: str
+    cite: tuple[Citation, ...]
+    confidence: str = "verified"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        data = asdict(self)
+        data["cite"] = [c.to_dict() for c in self.cite]
+        return data
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One condition a route needs, with the words shown when it is (not) met."""
+
+    when: Predicate
+    met: str
+    unmet: str
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A conditional list of authorities (first matching choice wins)."""
+
+    when: Predicate
+    value: tuple[str, ...]
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """A predicate with its citations (notification duty, waived prior validation)."""
+
+    when: Predicate
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class ConditionalDeadline:
+    """A deadline rule that only applies when its condition holds (e.g. review window after notification)."""
+
+    when: Predicate
+    rule: DeadlineRule
+
+
+@dataclass(frozen=True)
+class RouteWarning:
+    """A warning shown on the route when its condition holds."""
+
+    when: Predicate
+    text: str
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """A route as declared in an instrument file; the engine turns it into a :class:`Route` per facts."""
+
+    id: str
+    instrument: str
+    kind: str
+    title: str
+    summary: str
+    template: str | None
+    addressee: str
+    channel: str
+    form: str
+    data_categories: frozenset[str]
+    requires: tuple[Requirement, ...]
+    issuing_authorities: tuple[Choice, ...]
+    validation_by: tuple[Choice, ...]
+    prior_validation_waived: Conditional | None
+    notification: Conditional | None
+    deadlines: tuple[ConditionalDeadline, ...]
+    preservation_period: str | None
+    preservation_from_provider: bool
+    languages: tuple[str, ...]
+    languages_default: tuple[str, ...]
+    expected_days: float
+    warnings: tuple[RouteWarning, ...]
+    fields: tuple[FieldSpec, ...]
+    confidence: str
+    cite: tuple[Citation, ...]
+    #: every citation the route may show (its own, its requirements', authorities', deadlines'), deduplicated
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    """A rule test case: facts in, expected routes out."""
+
+    id: str
+    description: str
+    facts: dict[str, Any]
+    expect: dict[str, Any]
+    source: str
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One problem in the rules data, printed as ``path:line:col: field.path: message``."""
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.field or '(file)'}: {self.message}"
+

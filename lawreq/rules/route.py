@@ -1,0 +1,82 @@
+"""A route as evaluated for one set of facts: what the UI, API, CLI and PDFs show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lawreq.rules.model import Citation, DeadlineRule, FieldSpec
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who receives the request and through which channel."""
+
+    provider: str
+    entity: str
+    country: str
+    role: str
+    channel: str
+    channel_kind: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"provider": self.provider, "entity": self.entity, "country": self.country, "role": self.role,
+                "channel": self.channel, "channel_kind": self.channel_kind}
+
+
+def _summary(rules: tuple[DeadlineRule, ...]) -> list[dict[str, str]]:
+    """DESIGN §5 ``deadlines``: one entry per kind with its normal and emergency periods."""
+    out: dict[str, dict[str, str]] = {}
+    for rule in rules:
+        entry = out.setdefault(rule.kind, {"kind": rule.kind})
+        key = "emergency_period" if rule.applies == "emergency" else "period"
+        entry.setdefault(key, rule.period)
+    return list(out.values())
+
+
+@dataclass(frozen=True)
+class Route:
+    """One legal route, open or closed, with the reasons in plain words."""
+
+    id: str
+    kind: str
+    instrument: str
+    title: str
+    available: bool
+    reasons: tuple[str, ...]
+    addressee: Addressee
+    issuing_authorities: tuple[str, ...]
+    validation_by: tuple[str, ...]
+    needs_approval: bool
+    data_categories: tuple[str, ...]
+    notification_required: bool
+    deadline_rules: tuple[DeadlineRule, ...]
+    preservation_period: str | None
+    form: str
+    languages: tuple[str, ...]
+    confidence: str
+    citations: tuple[Citation, ...]
+    fields: tuple[FieldSpec, ...]
+    expected_days: float
+    warnings: tuple[str, ...]
+
+    def deadline(self, kind: str, emergency: bool = False) -> DeadlineRule | None:
+        """The deadline rule of ``kind`` that applies in a normal or an emergency case."""
+        wanted = ("always", "emergency") if emergency else ("always", "normal")
+        return next((r for r in self.deadline_rules if r.kind == kind and r.applies in wanted), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of DESIGN.md §5, plus title, fields, deadline_rules, expected_days, warnings."""
+        return {
+            "id": self.id, "kind": self.kind, "instrument": self.instrument, "title": self.title,
+            "available": self.available, "reasons": list(self.reasons), "addressee": self.addressee.to_dict(),
+            "issuing_authorities": list(self.issuing_authorities), "validation_by": list(self.validation_by),
+            "needs_approval": self.needs_approval, "data_categories": list(self.data_categories),
+            "notification_required": self.notification_required, "deadlines": _summary(self.deadline_rules),
+            "deadline_rules": [r.to_dict() for r in self.deadline_rules],
+            "preservation_period": self.preservation_period, "form": self.form, "languages": list(self.languages),
+            "confidence": self.confidence, "citations": [c.to_dict() for c in self.citations],
+            "fields": [f.to_dict() for f in self.fields], "expected_days": self.expected_days,
+            "warnings": list(self.warnings),
+        }

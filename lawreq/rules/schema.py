@@ -1,0 +1,266 @@
+"""The closed schema of every rules file (country, provider, instrument, offences, cases).
+
+Country and provider files follow the shared data contract (/work/briefs/rules_contract.md): keys may
+be added here as OPTIONAL, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import re
+from lawreq.rules.conditions import CONDITION_SPEC, MEMBERSHIPS
+from lawreq.rules.validate import (
+    COUNTRY,
+    DURATION,
+    ID,
+    LANGUAGE,
+    URL_SPEC,
+    Bool,
+    Date,
+    Issues,
+    ListOf,
+    MapOf,
+    Nullable,
+    Num,
+    Record,
+    Spec,
+    Str,
+    join,
+)
+from lawreq.rules.yamlio import Mark, MarkedDict
+
+DATA_CATEGORIES = ("subscriber_data", "identification_data", "traffic_data", "content_data")
+AUTHORITIES = ("police", "prosecutor", "investigating_judge", "judge", "central_authority", "other")
+ROUTE_KINDS = ("domestic_order", "production_order", "preservation_order", "voluntary_request",
+               "emergency_request", "mla_request", "preservation_request")
+OFFENCES = ("child_sexual_abuse", "child_sexual_exploitation", "child_sexual_abuse_material",
+            "solicitation_of_children", "sextortion", "attack_on_information_systems",
+            "non_cash_payment_fraud", "terrorism", "fraud", "other")
+FORMS = ("epoc", "epoc_pr", "annex_iii", "annex_v", "annex_vi", "budapest_29", "mla_letter", "eio_annex_a",
+         "us_voluntary_disclosure", "us_preservation", "us_emergency_disclosure", "domestic_order_draft",
+         "cover_sheet")
+CONFIDENCES = ("verified", "secondary", "unverified")
+DEADLINE_KINDS = ("response", "review_window", "preservation_expiry", "preservation_extension",
+                  "ex_post_validation", "recognition", "execution", "acknowledgement", "provisional_measures")
+COUNTINGS = ("eu_1182_71", "calendar", "working_days", "exact")
+TRIGGERS = ("sent", "received", "acknowledged", "issued", "recognised")
+HOLIDAYS_OF = ("addressee", "issuing", "none")
+APPLIES = ("always", "emergency", "normal")
+FIELD_TYPES = ("text", "textarea", "date", "datetime", "select", "multiselect", "boolean", "language")
+ADDRESSEE_MODES = ("eu_addressee", "eu_establishment", "hq", "domestic")
+CHANNELS = ("eevidence_system", "provider_portal", "network_24_7", "central_authority")
+LANGUAGE_SOURCES = ("provider.request_languages", "addressee_country.eevidence_languages",
+                    "addressee_country.request_languages", "addressee_country.official_languages",
+                    "issuing_country.official_languages")
+
+CONFIDENCE = Str(choices=CONFIDENCES)
+CITE = Record(
+    {"instrument": Str(), "article": Str(), "url": URL_SPEC},
+    required=frozenset({"instrument", "article", "url"}),
+)
+CITES = ListOf(CITE, min_items=1)
+
+
+def _needs_cite(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> None:
+    """`cite` may be omitted only for unverified facts, and then `note` must say why."""
+    confidence = value.get("confidence")
+    if "cite" in value or confidence is None:
+        return
+    if confidence != "unverified":
+        issues.add(mark, join(path, "cite"), "missing citation (required unless confidence is unverified)")
+    elif not value.get("note"):
+        issues.add(mark, join(path, "note"), "an unverified fact without cite needs a note saying why")
+
+
+def fact(value: Spec, **more: Spec) -> Record:
+    """A cited fact ``{value, confidence, cite, note}``."""
+    return Record(
+        {"value": value, "confidence": CONFIDENCE, "cite": CITES, "note": Str(), **more},
+        required=frozenset({"value", "confidence"}),
+        extra=_needs_cite,
+    )
+
+
+def _from_before_to(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> None:
+    _needs_cite(value, path, mark, issues)
+    start, end = value.get("from"), value.get("to")
+    if start is not None and end is not None and end <= start:
+        issues.add(value.value_mark("to"), join(path, "to"), f"'to' ({end}) must be after 'from' ({start})")
+
+
+DATED = Record(
+    {"from": Date(), "to": Date(), "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+    required=frozenset({"from", "confidence"}),
+    extra=_from_before_to,
+)
+CATEGORY = Str(choices=DATA_CATEGORIES)
+AUTHORITY = Str(choices=AUTHORITIES)
+LANGUAGES = ListOf(LANGUAGE, min_items=1)
+
+PROCEDURE = Record(
+    {
+        "id": ID, "title": Str(), "data_categories": ListOf(CATEGORY, min_items=1),
+        "issuing_authorities": ListOf(AUTHORITY, min_items=1), "court_required": Bool(),
+        "legal_basis": fact(Str()), "description": Str(), "confidence": CONFIDENCE, "cite": CITES, "note": Str(),
+    },
+    required=frozenset({"id", "title", "data_categories", "issuing_authorities", "court_required", "confidence"}),
+    extra=_needs_cite,
+)
+
+COUNTRY_FILE = Record(
+    {
+        "code": COUNTRY, "name": Str(), "last_reviewed": Date(), "timezone": Str(pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)+$|^UTC$", what="an IANA time zone"),
+        "holidays": Str(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)?$", what="a holidays-package code such as FI or ES-MD"),
+        "official_languages": LANGUAGES, "request_languages": fact(LANGUAGES),
+        "eevidence_languages": fact(LANGUAGES),
+        "memberships": Record({m: ListOf(DATED) for m in MEMBERSHIPS}),
+        "contacts": Record({"network_24_7": fact(Str()), "central_authority": fact(Str())}),
+        "domestic_procedures": ListOf(PROCEDURE),
+        "retention": MapOf(CATEGORY, fact(DURATION)),
+        "detail_level": Str(choices=("detailed", "generic")),
+        "note": Str(),
+    },
+    required=frozenset({"code", "name", "last_reviewed", "official_languages", "memberships"}),
+)
+
+
+def _regex_compiles(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> None:
+    pattern = value.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            issues.add(value.value_mark("pattern"), join(path, "pattern"), f"invalid regular expression: {exc}")
+
+
+ENTITY = Record(
+    {
+        "name": Str(), "country": COUNTRY,
+        "role": Str(choices=("headquarters", "eu_designated_establishment", "eu_legal_representative", "establishment")),
+        "from": Date(), "to": Date(), "confidence": CONFIDENCE, "cite": CITES, "note": Str(),
+    },
+    required=frozenset({"name", "country", "role", "confidence"}),
+    extra=_from_before_to,
+)
+
+PROVIDER_FILE = Record(
+    {
+        "id": ID, "name": Str(), "kind": Str(choices=("online_service", "telecom", "hosting")),
+        "aliases": ListOf(Str()), "services": ListOf(Str()), "hq_country": COUNTRY, "last_reviewed": Date(),
+        "entities": ListOf(ENTITY, min_items=1), "le_portal": fact(Str()), "request_languages": fact(LANGUAGES),
+        "preservation": fact(Record({"period": DURATION, "renewable": Bool()}, required=frozenset({"period"}))),
+        "emergency": fact(Str()), "user_notification": fact(Str()),
+        "voluntary_disclosure_non_content": fact(Bool()),
+        "identifier_formats": ListOf(Record(
+            {"type": Str(choices=("numeric_id", "username", "email", "phone", "url", "ip")), "label": Str(),
+             "pattern": Str(), "example": Str()},
+            required=frozenset({"type", "label"}), extra=_regex_compiles,
+        )),
+        "retention": MapOf(CATEGORY, fact(DURATION)),
+        "sources": CITES, "confidence": CONFIDENCE, "note": Str(),
+    },
+    required=frozenset({"id", "name", "kind", "hq_country", "last_reviewed", "entities", "confidence"}),
+)
+
+CHOICE = Record(
+    {"when": CONDITION_SPEC, "value": ListOf(AUTHORITY, min_items=1), "confidence": CONFIDENCE, "cite": CITES,
+     "note": Str()},
+    required=frozenset({"value", "cite"}),
+)
+FIELD = Record(
+    {"label": Str(), "type": Str(choices=FIELD_TYPES), "required": Bool(), "help": Str(),
+     "choices": ListOf(Str()), "applies": Str(choices=APPLIES), "cite": CITES},
+    required=frozenset({"label", "type", "help"}),
+)
+DEADLINE = Record(
+    {"kind": Str(choices=DEADLINE_KINDS), "period": DURATION, "counting": Str(choices=COUNTINGS),
+     "trigger": Str(choices=TRIGGERS), "holidays_of": Str(choices=HOLIDAYS_OF), "applies": Str(choices=APPLIES),
+     "when": CONDITION_SPEC, "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+    required=frozenset({"kind", "period", "counting", "trigger", "holidays_of", "applies", "confidence", "cite"}),
+)
+REQUIREMENT = Record(
+    {"when": CONDITION_SPEC, "met": Str(), "unmet": Str(), "cite": CITES, "confidence": CONFIDENCE, "note": Str()},
+    required=frozenset({"when", "unmet", "cite"}),
+)
+ROUTE = Record(
+    {
+        "id": ID, "kind": Str(choices=ROUTE_KINDS), "title": Str(), "summary": Str(),
+        "template": Str(choices=("domestic_procedures",)),
+        "addressee": Str(choices=ADDRESSEE_MODES), "channel": Str(choices=CHANNELS), "form": Str(choices=FORMS),
+        "data_categories": ListOf(CATEGORY, min_items=1), "requires": ListOf(REQUIREMENT),
+        "issuing_authorities": ListOf(CHOICE), "validation_by": ListOf(CHOICE),
+        "prior_validation_waived": Record({"when": CONDITION_SPEC, "cite": CITES, "note": Str()},
+                                          required=frozenset({"when", "cite"})),
+        "notification": Record({"when": CONDITION_SPEC, "cite": CITES, "note": Str()},
+                               required=frozenset({"when", "cite"})),
+        "deadlines": ListOf(DEADLINE), "preservation_period": fact(DURATION),
+        "preservation_from_provider": Bool(),
+        "languages": ListOf(Str(choices=LANGUAGE_SOURCES)), "languages_default": LANGUAGES,
+        "expected_days": fact(Num(minimum=0)),
+        "warnings": ListOf(Record({"when": CONDITION_SPEC, "text": Str(), "cite": CITES},
+                                  required=frozenset({"text"}))),
+        "fields": ListOf(ID), "confidence": CONFIDENCE, "cite": CITES, "note": Str(),
+    },
+    required=frozenset({"id", "kind", "title", "summary", "addressee", "channel", "form", "data_categories",
+                        "issuing_authorities", "confidence", "cite", "expected_days"}),
+)
+INSTRUMENT_FILE = Record(
+    {"id": ID, "instrument": Str(), "title": Str(), "last_reviewed": Date(), "sources": CITES,
+     "fields": MapOf(ID, FIELD), "routes": ListOf(ROUTE, min_items=1), "note": Str()},
+    required=frozenset({"id", "instrument", "title", "last_reviewed", "sources", "routes"}),
+)
+
+OFFENCES_FILE = Record(
+    {
+        "last_reviewed": Date(),
+        "lists": MapOf(ID, Record({"title": Str(), "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+                                  required=frozenset({"title", "confidence"}), extra=_needs_cite)),
+        "offences": ListOf(Record(
+            {"id": Str(choices=OFFENCES), "label": Str(), "lists": ListOf(ID), "confidence": CONFIDENCE,
+             "cite": CITES, "note": Str()},
+            required=frozenset({"id", "label", "lists", "confidence"}), extra=_needs_cite,
+        ), min_items=1),
+    },
+    required=frozenset({"last_reviewed", "lists", "offences"}),
+)
+
+_ROUTE_EXPECT = Record({
+    "available": Bool(), "addressee_country": COUNTRY, "addressee_entity": Str(),
+    "notification_required": Bool(), "issuing_authorities": ListOf(AUTHORITY), "validation_by": ListOf(AUTHORITY),
+    "needs_approval": Bool(), "form": Str(choices=FORMS), "deadlines": MapOf(Str(choices=DEADLINE_KINDS), Nullable(DURATION)),
+    "preservation_period": DURATION, "languages": ListOf(LANGUAGE), "reason_contains": Str(),
+    "warning_contains": Str(),
+})
+CASE = Record(
+    {
+        "id": ID, "description": Str(),
+        "facts": Record({
+            "issuing_country": Str(), "provider": Str(), "data_categories": ListOf(Str(), min_items=1),
+            "offence": Str(), "max_penalty_years": Num(), "emergency": Bool(), "committed_online": Bool(),
+            "target_resides_in": Str(), "offence_committed_in": Str(), "issuer": Str(), "date": Date(),
+        }, required=frozenset({"issuing_country", "provider", "data_categories", "offence", "date"})),
+        "expect": Record({
+            "available": ListOf(ID), "closed": ListOf(ID), "first": ID, "routes": MapOf(ID, _ROUTE_EXPECT),
+        }),
+    },
+    required=frozenset({"id", "description", "facts", "expect"}),
+)
+CASES_FILE = Record(
+    {"last_reviewed": Date(), "cases": ListOf(CASE, min_items=1), "note": Str()},
+    required=frozenset({"last_reviewed", "cases"}),
+)
+
+KIND_SPECS: dict[str, Spec] = {
+    "country": COUNTRY_FILE, "provider": PROVIDER_FILE, "instrument": INSTRUMENT_FILE,
+    "offences": OFFENCES_FILE, "cases": CASES_FILE,
+}
+
+
+def file_kind(relative: str) -> str | None:
+    """Which schema a file under the rules root follows, from where it sits."""
+    parts = relative.split("/")
+    if len(parts) == 1:
+        if parts[0] == "offences.yaml":
+            return "offences"
+        return "country" if re.match(r"^[a-z]{2}\.yaml$", parts[0]) else None
+    return {"providers": "provider", "instruments": "instrument", "cases": "cases"}.get(parts[0])
+

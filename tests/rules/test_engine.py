@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from lawreq.rules import Facts, RuleSet, evaluate
+from lawreq.rules.route import Route
+
+DAY = date(2026, 11, 23)
+
+
+def _routes(rules: RuleSet, **facts: Any) -> dict[str, Route]:
+    mapping = {"issuing_country": "FI", "provider": "acme", "data_categories": ["subscriber_data"],
+               "offence": "fraud", "date": DAY, **facts}
+    return {r.id: r for r in evaluate(Facts.from_mapping(mapping, rules=rules), rules)}
+
+
+def test_the_designated_establishment_is_the_addressee_once_in_force(fixture_rules: RuleSet) -> None:
+    route = _routes(fixture_rules)["test-production"]
+    assert route.available
+    assert (route.addressee.entity, route.addressee.country) == ("Acme Social GmbH", "DE")
+    assert route.addressee.channel == "https://le.acme.example"
+
+
+@pytest.mark.parametrize(("day", "open_"), [(date(2026, 8, 17), False), (date(2026, 8, 18), True)])
+def test_the_rules_in_force_on_the_date_apply(fixture_rules: RuleSet, day: date, open_: bool) -> None:
+    route = _routes(fixture_rules, date=day)["test-production"]
+    assert route.available is open_
+    if not open_:
+        assert "Not before 18 August 2026 (request date 2026-08-17)." in route.reasons
+
+
+def test_before_the_designation_the_addressee_is_headquarters(fixture_rules: RuleSet) -> None:
+    route = _routes(fixture_rules, date=date(2026, 8, 1))["test-production"]
+    assert route.addressee.country == "US"
+
+
+def test_closed_routes_say_every_reason_in_words(fixture_rules: RuleSet) -> None:
+    route = _routes(fixture_rules, issuing_country="DK", data_categories=["content_data"])["test-production"]
+    assert not route.available
+    assert route.reasons == (
+        "This route cannot obtain content data.", "Denmark is not bound.", "No addressee in a bound State.",
+        "Threshold not met.",
+    )
+    assert route.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("facts", "notify"),
+    [
+        ({"target_resides_in": "FI"}, False),
+        ({"target_resides_in": "DE"}, True),
+        ({"target_resides_in": "FI", "offence_committed_in": "DE"}, True),
+        ({}, True),
+    ],
+)
+def test_notification_exception_needs_offence_and_residence_in_the_issuing_state(
+    fixture_rules: RuleSet, facts: dict, notify: bool
+) -> None:
+    route = _routes(fixture_rules, data_categories=["traffic_data"], max_penalty_years=5, **facts)["test-production"]
+    assert route.available
+    assert route.notification_required is notify
+
+
+@pytest.mark.parametrize(
+    ("facts", "open_"),
+    [
+        ({"offence": "child_sexual_abuse"}, True),
+        ({"offence": "child_sexual_abuse", "committed_online": False}, False),
+        ({"max_penalty_years": 3}, True),
+        ({"max_penalty_years": 2.5}, False),
+    ],
+)
+def test_thresholds_for_traffic_data(fixture_rules: RuleSet, facts: dict, open_: bool) -> None:
+    route = _routes(fixture_rules, data_categories=["traffic_data"], **facts)["test-production"]
+    assert route.available is open_
+
+
+@pytest.mark.parametrize(
+    ("issuer", "categories", "emergency", "needs_approval"),
+    [
+        ("prosecutor", ["subscriber_data"], False, False),
+        ("police", ["subscriber_data"], False, True),
+        ("police", ["subscriber_data"], True, False),
+        ("police", ["traffic_data"], True, True),
+        ("prosecutor", ["traffic_data"], False, True),
+        ("judge", ["traffic_data"], False, False),
+    ],
+)
+def test_who_may_issue_alone(fixture_rules: RuleSet, issuer: str, categories: list[str], emergency: bool,
+                             needs_approval: bool) -> None:
+    route = _routes(fixture_rules, issuer=issuer, data_categories=categories, emergency=emergency,
+                    max_penalty_years=5)["test-production"]
+    assert route.needs_approval is needs_approval
+
+
+def test_emergency_changes_the_response_deadline_and_ranking(fixture_rules: RuleSet) -> None:
+    normal = _routes(fixture_rules)["test-production"]
+    urgent = _routes(fixture_rules, emergency=True)["test-production"]
+    assert normal.deadline("response").period == "P10D"
+    assert urgent.deadline("response", emergency=True).period == "PT8H"
+    assert (normal.expected_days, urgent.expected_days) == (10, pytest.approx(1 / 3))
+    assert urgent.warnings[0] == "Emergency for Acme Social."
+
+
+def test_open_routes_come_first_fastest_first(fixture_rules: RuleSet) -> None:
+    ranked = evaluate(Facts.from_mapping({"issuing_country": "FI", "provider": "nordnet",
+                                          "data_categories": ["subscriber_data"], "offence": "fraud",
+                                          "date": DAY}, rules=fixture_rules), fixture_rules)
+    assert [(r.id, r.available) for r in ranked] == [
+        ("fi-police-request", True), ("test-slow-request", True), ("test-production", False),
+    ]
+
+
+def test_domestic_procedures_expand_per_issuing_country(fixture_rules: RuleSet) -> None:
+    route = _routes(fixture_rules, provider="nordnet", data_categories=["identification_data"])["fi-police-request"]
+    assert route.available
+    assert route.kind == "domestic_order"
+    assert route.issuing_authorities == ("police",)
+    assert route.addressee.entity == "Nordnet Oy"
+    assert route.title == "Domestic: Police request"
+
+
+def test_short_provider_retention_warns_to_preserve_first(fixture_rules: RuleSet) -> None:
+    route = _routes(fixture_rules, data_categories=["identification_data"])["test-production"]
+    assert "Preserve first: Acme Social keeps identification data (IP logs) only ~3 months (unverified)" \
+        in route.warnings
+
+
+def test_route_json_has_the_design_keys(fixture_rules: RuleSet) -> None:
+    data = _routes(fixture_rules, emergency=True)["test-production"].to_dict()
+    design_keys = {"id", "kind", "instrument", "available", "reasons", "addressee", "issuing_authorities",
+                   "validation_by", "data_categories", "notification_required", "deadlines", "preservation_period",
+                   "form", "languages", "confidence", "citations"}
+    assert design_keys <= set(data)
+    assert data["addressee"]["provider"] == "acme"
+    assert data["deadlines"] == [{"kind": "response", "period": "P10D", "emergency_period": "PT8H"}]
+    assert data["languages"] == ["de"]
+    assert [f["name"] for f in data["fields"]] == ["facts_summary", "emergency_justification"]
+    assert data["citations"][0] == {"instrument": "Test Regulation", "article": "Art. 1",
+                                    "url": "https://example.org/test"}

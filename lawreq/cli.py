@@ -188,3 +188,7 @@ def demo_totp(email: str) -> None:
 
 
 _attach_pure_groups()
+
+
+if __name__ == "__main__":  # `python -m lawreq.cli` (the browser tests start the server this way)
+    main()

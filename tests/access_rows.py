@@ -21,3 +21,76 @@ ROWS.update({
     "legal_requests.act": ("POST", {"anon": "login", "other_unit": 404, "rules_maintainer": 404, "investigator": 302}),
     "legal_requests.document": ("GET", {"anon": "login", "other_unit": 404, "rules_maintainer": 404}),
 })
+
+# deadlines
+_ANY_USER = {"anon": "login", "investigator": 200, "approver": 200, "liaison_officer": 200, "rules_maintainer": 200,
+             "admin": 200, "other_unit": 200}
+ROWS.update({
+    "deadlines.notifications": ("GET", _ANY_USER),
+    "deadlines.mark_read": ("POST", {"anon": "login", "investigator": 404, "approver": 404, "admin": 404,
+                                     "other_unit": 404}),
+    "deadlines.mark_all_read": ("POST", {"anon": "login", "investigator": "ok", "rules_maintainer": "ok"}),
+    "deadlines.settings": ("GET", _ANY_USER),
+    "deadlines.create_calendar_token": ("POST", {"anon": "login", "investigator": 200, "approver": 200}),
+    "deadlines.revoke_calendar_token": ("POST", {"anon": "login", "investigator": "ok", "admin": "ok"}),
+    "deadlines.ical_feed": ("GET", {"anon": 404, "investigator": 404}),
+    "deadlines.preservations": ("GET", {"anon": "login", "investigator": 200, "liaison_officer": 200, "admin": 200,
+                                        "approver": 403, "rules_maintainer": 403, "other_unit": 200}),
+    "deadlines.extend_preservation": ("POST", {"anon": "login", "investigator": "ok", "liaison_officer": "ok",
+                                               "admin": "ok", "approver": 403, "rules_maintainer": 403,
+                                               "other_unit": 404}),
+})
+
+# board and rules browser
+_BOARD = {"anon": "login", "investigator": 200, "liaison_officer": 200, "admin": 200, "approver": 403,
+          "rules_maintainer": 403, "other_unit": 200}
+_STATS = {"anon": "login", "liaison_officer": 200, "admin": 200, "investigator": 403, "approver": 403,
+          "rules_maintainer": 403, "other_unit": 403}
+_EVERYONE = {"anon": "login", "investigator": 200, "approver": 200, "liaison_officer": 200, "rules_maintainer": 200,
+             "admin": 200, "other_unit": 200}
+ROWS.update({
+    "board.index": ("GET", _BOARD),
+    "board.export": ("GET", _BOARD),
+    "board.statistics": ("GET", _STATS),
+    "board.statistics_csv": ("GET", _STATS),
+    "rules_browser.index": ("GET", _EVERYONE),
+    "rules_browser.country": ("GET", _EVERYONE),
+    "rules_browser.provider": ("GET", _EVERYONE),
+    "rules_browser.compare": ("GET", _EVERYONE),
+})
+
+# wizard and approvals (the world's request awaits approval: not editable, no follow-up yet)
+ROWS.update({
+    "wizard.step": ("GET", {"anon": "login", "investigator": 302, "admin": 302, "approver": 403,
+                            "liaison_officer": 403, "rules_maintainer": 403, "other_unit": 404}),
+    "wizard.follow_up": ("POST", {"anon": "login", "investigator": 302, "admin": 302, "approver": 403,
+                                  "liaison_officer": 403, "rules_maintainer": 403, "other_unit": 404}),
+    "approvals.queue": ("GET", {"anon": "login", "approver": 200, "investigator": 403, "liaison_officer": 403,
+                                "admin": 403, "rules_maintainer": 403, "other_unit": 403}),
+    "approvals.review": ("GET", {"anon": "login", "approver": 200, "investigator": 403, "liaison_officer": 403,
+                                 "admin": 403, "rules_maintainer": 403, "other_unit": 403}),
+})
+
+# api (bearer tokens only: a logged-in browser session gets 401 on every data endpoint; tests/api/ has the
+# per-role × per-endpoint table with real tokens)
+_NO_COOKIE_AUTH = {r: 401 for r in ("anon", "investigator", "approver", "liaison_officer", "rules_maintainer",
+                                    "admin", "other_unit")}
+ROWS.update({f"api.{name}": (method, _NO_COOKIE_AUTH) for name, method in (
+    ("token", "POST"), ("routes", "POST"), ("providers", "GET"), ("provider", "GET"), ("jurisdictions", "GET"),
+    ("jurisdiction", "GET"), ("cases", "GET"), ("case", "GET"), ("requests_list", "GET"), ("request_detail", "GET"),
+    ("create_draft", "POST"), ("transition", "POST"), ("events", "GET"),
+    ("document", "GET"), ("deadlines", "GET"), ("deadlines_ical", "GET"), ("statistics", "GET"))})
+ROWS.update({
+    # the matrix sends POST; this route is PATCH-only, so the envelope's 405 is what proves it stays JSON
+    "api.update_draft": ("PATCH", {"anon": 405, "investigator": 405}),
+    "api.openapi": ("GET", {"anon": 200, "investigator": 200}),
+    "api.docs": ("GET", {"anon": 200, "investigator": 200}),
+})
+
+# api_tokens
+ROWS.update({
+    "api_tokens.index": ("GET", {"anon": "login", "investigator": 200, "liaison_officer": 200, "admin": 200,
+                                 "approver": 403, "rules_maintainer": 403, "other_unit": 200}),
+    "api_tokens.create": ("POST", {"anon": "login", "investigator": 400, "approver": 403, "rules_maintainer": 403}),
+    "api_tokens.revoke": ("POST", {"anon": "login", "investigator": 404, "admin": 404, "approver": 403}),
+})

@@ -98,3 +98,20 @@ def _parse_event(text: str) -> datetime:
     if moment.tzinfo is None:
         raise EventError(f"{text!r} has no UTC offset; add one, e.g. {text.strip()}+01:00 or {text.strip()}Z")
     return moment
+
+
+@deadlines_group.command("recompute")
+def recompute() -> None:
+    """Recompute open deadlines under the current rules and holiday data; flag and announce differences."""
+    from lawreq import db
+    from lawreq.app import create_app
+    from lawreq.core.clock import utcnow
+    from lawreq.deadlines.services import recompute_open_deadlines
+
+    app = create_app()
+    with app.app_context():
+        flagged = recompute_open_deadlines(db.session, app.extensions["lawreq.rules"], utcnow())
+        db.session.commit()
+    for row in flagged:
+        click.echo(f"{row.request.reference} {row.kind}: {row.stale_reason}")
+    click.echo(f"{len(flagged)} open deadline(s) flagged")

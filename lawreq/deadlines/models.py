@@ -50,6 +50,8 @@ class Reminder(Base):
         UniqueConstraint("deadline_id", "user_id", "offset_seconds", "channel"),
         Index("ix_reminders_due_pending", "due_at", postgresql_where=text("status = 'pending'"),
               sqlite_where=text("status = 'pending'")),
+        Index("ix_reminders_sending_lease", "claimed_until", postgresql_where=text("status = 'sending'"),
+              sqlite_where=text("status = 'sending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -96,8 +96,11 @@ def document_data(db: Session, req: LegalRequest, rules: Any) -> dict[str, Any]:
 
 def _role(addressee: Any) -> str:
     role = getattr(addressee, "role", "") or ""
+    # An entity presumed to be the addressee (no designation on record) is printed as a designated establishment:
+    # that is the capacity the EPOC addresses it in; the route's warning tells the user to confirm it.
     return {"eu_designated_establishment": "designated_establishment",
-            "eu_legal_representative": "legal_representative"}.get(role, role)
+            "eu_legal_representative": "legal_representative",
+            "establishment": "designated_establishment"}.get(role, "designated_establishment")
 
 
 def _route(req: LegalRequest, rules: Any) -> Any:

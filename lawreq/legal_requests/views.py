@@ -24,7 +24,7 @@ from lawreq.legal_requests.documents import render_request_pdf
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
-from lawreq.pdf import MissingFieldsError
+from lawreq.pdf import FormError
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, TransitionError
 
@@ -173,7 +173,7 @@ def document(request_id: int):
     try:
         filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
                                            invariant=current_app.config["PDF_INVARIANT"])
-    except MissingFieldsError as exc:
+    except FormError as exc:
         flash(f"The document cannot be produced yet: {exc}", "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=current_user._get_current_object(),

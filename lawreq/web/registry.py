@@ -6,6 +6,13 @@ from typing import Any
 
 
 def blueprints() -> list[Any]:
+    from lawreq.api.v1 import bp as api
+    from lawreq.api_tokens.views import bp as api_tokens
+    from lawreq.board.views import bp as board
+    from lawreq.deadlines.views import bp as deadlines
+    from lawreq.legal_requests.approvals import bp as approvals
     from lawreq.legal_requests.views import bp as legal_requests
+    from lawreq.legal_requests.wizard_views import bp as wizard
+    from lawreq.rules_browser.views import bp as rules_browser
 
-    return [legal_requests]
+    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens]

@@ -1,0 +1,8 @@
+"""Assemble ``/api/v1``: importing the view modules registers their operations on the blueprint."""
+
+from __future__ import annotations
+
+from lawreq.api import deadlines, docs, reference, requests, statistics  # noqa: F401  (registration)
+from lawreq.api.blueprint import bp
+
+__all__ = ["bp"]

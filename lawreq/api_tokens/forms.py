@@ -1,0 +1,23 @@
+"""The form that creates a personal API token; the limits are the services' (name length, scopes, ≤ 90 days)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from lawreq.api_tokens.services import MAX_DAYS, NAME_MAX, SCOPES
+from lawreq.web.choices import choices
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Name the token after the system that will use it."),
+                                           Length(max=NAME_MAX)],
+                       description="For example the case-management system that will call the API.")
+    scopes = SelectMultipleField("Scopes", choices=choices(SCOPES.items()),
+                                 validators=[DataRequired("Choose at least one scope.")],
+                                 widget=widgets.ListWidget(prefix_label=False),
+                                 option_widget=widgets.CheckboxInput())
+    days = IntegerField("Expires after (days)", default=30,
+                        validators=[DataRequired("Say after how many days the token expires."),
+                                    NumberRange(1, MAX_DAYS, f"Between 1 and {MAX_DAYS} days.")])

@@ -1,0 +1,178 @@
+"""The board's SQL: one scoped, filtered, sorted query shared by the page, the CSV export and the statistics.
+
+Every query starts from ``visible_requests(user)``, so the unit scope is in the WHERE clause, never applied
+afterwards in Python. Pages are offset-based with a hard cap (deep offsets get slow and nobody reads page 500:
+past the cap the officer is asked to narrow the filters), and rows are narrow column tuples, not ORM objects
+with their JSON payloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, DateTime, Select, and_, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from lawreq.auth.models import User
+from lawreq.board.statistics import Outcome
+from lawreq.legal_requests.models import Case, LegalRequest
+from lawreq.legal_requests.permissions import visible_requests
+from lawreq.workflow.states import OPEN_STATES, STATES
+
+PER_PAGE = 50
+MAX_PAGE = 200
+#: Counting stops here: "more than 1 000 requests" is as useful as an exact figure and costs a bounded scan.
+COUNT_CAP = 1_000
+#: Pseudo-states offered next to the real ones.
+STATE_GROUPS = {"open": OPEN_STATES, "closed": frozenset(STATES) - OPEN_STATES}
+
+SORTS: dict[str, tuple[str, Any]] = {
+    "deadline": ("Next deadline", LegalRequest.next_deadline_at),
+    "age": ("Created", LegalRequest.created_at),
+    "updated": ("Last change", LegalRequest.updated_at),
+    "reference": ("Reference", LegalRequest.reference),
+    "state": ("State", LegalRequest.state),
+    "provider": ("Provider", LegalRequest.provider_id),
+    "route": ("Route", LegalRequest.route_id),
+    "country": ("Country", LegalRequest.addressee_country),
+}
+
+#: Columns a board row carries (the page, the quick actions and the CSV read these).
+ROW_COLUMNS = (
+    LegalRequest.id, LegalRequest.reference, LegalRequest.state, LegalRequest.provider_id, LegalRequest.route_id,
+    LegalRequest.addressee_country, LegalRequest.emergency, LegalRequest.created_at, LegalRequest.sent_at,
+    LegalRequest.acknowledged_at, LegalRequest.next_deadline_at, LegalRequest.provider_reference,
+    LegalRequest.sent_channel, LegalRequest.version, Case.reference.label("case_reference"),
+)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the officer asked for; built from the query string by ``forms.BoardFilterForm``."""
+
+    state: str = ""
+    provider: str = ""
+    country: str = ""
+    route: str = ""
+    overdue: bool = False
+    due_within: int | None = None
+    emergency: bool = False
+    q: str = ""
+    sort: str = "deadline"
+    descending: bool = False
+    page: int = 1
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+        if self.state and self.state not in STATES and self.state not in STATE_GROUPS:
+            raise ValueError(f"unknown state {self.state!r}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise ValueError(f"page must be between 1 and {MAX_PAGE}")
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    rows: list[Any]
+    page: int
+    has_next: bool
+    total: int
+    total_capped: bool
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE with ``\\`` as escape, lower-cased as ``search_text`` is."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def conditions(user: User, f: BoardFilters, now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE clause: scope first, then each filter the officer set."""
+    where: list[ColumnElement[bool]] = [visible_requests(user)]
+    if f.state in STATE_GROUPS:
+        where.append(LegalRequest.state.in_(sorted(STATE_GROUPS[f.state])))
+    elif f.state:
+        where.append(LegalRequest.state == f.state)
+    if f.provider:
+        where.append(LegalRequest.provider_id == f.provider)
+    if f.country:
+        where.append(LegalRequest.addressee_country == f.country)
+    if f.route:
+        where.append(LegalRequest.route_id == f.route)
+    if f.overdue or f.due_within is not None:
+        where.append(LegalRequest.state.in_(sorted(OPEN_STATES)))
+    if f.overdue:
+        where.append(LegalRequest.next_deadline_at < now)
+    if f.due_within is not None:
+        where.append(and_(LegalRequest.next_deadline_at >= now,
+                          LegalRequest.next_deadline_at <= now + timedelta(days=f.due_within)))
+    if f.emergency:
+        where.append(LegalRequest.emergency.is_(True))
+    if f.q.strip():
+        where.append(LegalRequest.search_text.like(like_pattern(f.q), escape="\\"))
+    return where
+
+
+def _order(f: BoardFilters) -> tuple[Any, Any]:
+    """The officer's order; undated rows last whatever the direction, ties broken by id (stable pages)."""
+    column = SORTS[f.sort][1]
+    order = column.desc() if f.descending else column.asc()
+    return order.nulls_last(), LegalRequest.id.desc() if f.descending else LegalRequest.id.asc()
+
+
+def board_select(user: User, f: BoardFilters, now: datetime) -> Select:
+    """Every matching row in the officer's order."""
+    return (select(*ROW_COLUMNS).join(Case, Case.id == LegalRequest.case_id)
+            .where(*conditions(user, f, now)).order_by(*_order(f)))
+
+
+def page_select(user: User, f: BoardFilters, now: datetime, per_page: int = PER_PAGE) -> Select:
+    """One page, as a deferred join: the offset walks the narrow (unit, sort key, id) index alone and only the
+    page's rows are joined and fetched — a deep page costs an index scan, not thousands of joined rows."""
+    page_ids = (select(LegalRequest.id).where(*conditions(user, f, now)).order_by(*_order(f))
+                .offset((f.page - 1) * per_page).limit(per_page + 1).subquery())
+    return (select(*ROW_COLUMNS).join(page_ids, page_ids.c.id == LegalRequest.id)
+            .join(Case, Case.id == LegalRequest.case_id).order_by(*_order(f)))
+
+
+def board_page(db: Session, user: User, f: BoardFilters, now: datetime, per_page: int = PER_PAGE) -> BoardPage:
+    rows = list(db.execute(page_select(user, f, now, per_page)))
+    counted = select(LegalRequest.id).where(*conditions(user, f, now)).limit(COUNT_CAP + 1).subquery()
+    total = db.scalar(select(func.count()).select_from(counted)) or 0
+    return BoardPage(rows=rows[:per_page], page=f.page, has_next=len(rows) > per_page and f.page < MAX_PAGE,
+                     total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP)
+
+
+def board_rows(db: Session, user: User, f: BoardFilters, now: datetime) -> Iterator[Any]:
+    """Every matching row, fetched in batches (for the CSV export)."""
+    yield from db.execute(board_select(user, f, now).execution_options(yield_per=500))
+
+
+def _days_between(start: Any, end: Any, dialect: str) -> Any:
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start) / 86400
+    return func.julianday(end) - func.julianday(start)
+
+
+def outcomes(db: Session, user: User, since: datetime) -> list[Outcome]:
+    """What the unit's requests sent since ``since`` tell about their addressees (durations computed in SQL)."""
+    dialect = db.get_bind().dialect.name
+    partial_at: Any = LegalRequest.outcome["at"].as_string()
+    if dialect == "postgresql":
+        partial_at = cast(partial_at, DateTime(timezone=True))
+    sent = LegalRequest.sent_at
+    data_days = case(
+        (LegalRequest.state == "fulfilled", _days_between(sent, LegalRequest.closed_at, dialect)),
+        (LegalRequest.state == "partially_fulfilled", _days_between(sent, partial_at, dialect)))
+    refused = LegalRequest.state == "refused"
+    stmt = (select(LegalRequest.provider_id, LegalRequest.route_id, LegalRequest.addressee_country,
+                   LegalRequest.state, _days_between(sent, LegalRequest.acknowledged_at, dialect), data_days,
+                   case((refused, LegalRequest.outcome["refused_by"].as_string())),
+                   case((refused, LegalRequest.outcome["reason"].as_string())))
+            .where(visible_requests(user), sent.is_not(None), sent >= since))
+    return [Outcome(p, r, c, st, None if ack is None else float(ack), None if data is None else float(data), by,
+                    reason)
+            for p, r, c, st, ack, data, by, reason in db.execute(stmt)]

@@ -1,0 +1,69 @@
+"""The APScheduler 3 ticker around the reminder sweep.
+
+The scheduler is a dumb clock: one interval job in the in-memory job store, run however late
+(``misfire_grace_time=None``) and never twice at once. All state lives in the reminder rows, so a
+scheduler that was down simply finds everything that became due meanwhile on its next tick, and several
+schedulers running by mistake are harmless. ``create_app`` never builds one: web workers must not tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timezone
+from typing import Any
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from lawreq import db
+from lawreq.core.clock import utcnow
+from lawreq.deadlines.jobs import sweep_due_reminders
+from lawreq.deadlines.mail import Delivery, PermanentDeliveryError, SmtpSender, SmtpSettings
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "sweep-reminders"
+
+
+def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
+    """Return an unstarted scheduler with the one sweep job (the caller decides when to start it)."""
+    cls = BackgroundScheduler if background else BlockingScheduler
+    scheduler = cls(jobstores={"default": MemoryJobStore()}, timezone=timezone.utc)
+    scheduler.add_job(_tick, "interval", seconds=int(app.config["SCHEDULER_INTERVAL_SECONDS"]), args=[app],
+                      id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
+                      next_run_time=utcnow())
+    return scheduler
+
+
+def run_sweep(app: Flask) -> str:
+    """One sweep now, inside the app's context; returns the summary line."""
+    with app.app_context():
+        result = sweep_due_reminders(db.session, utcnow(), sender_for(app.config), worker_id=worker_id())
+    return result.summary()
+
+
+def _tick(app: Flask) -> None:
+    try:
+        log.info(run_sweep(app))
+    except Exception:  # the next tick tries again; the rows keep the state
+        log.exception("reminder sweep failed")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def sender_for(config: Any) -> Any:
+    """The SMTP sender, or, without ``SMTP_HOST``, one that fails each e-mail for good (and tells the admins)."""
+    if config.get("SMTP_HOST"):
+        return SmtpSender(SmtpSettings.from_config(config))
+
+    def refuse(delivery: Delivery) -> None:
+        raise PermanentDeliveryError(f"SMTP_HOST is not set: e-mail to {delivery.email} cannot be sent")
+
+    return refuse

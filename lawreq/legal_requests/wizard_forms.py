@@ -1,0 +1,382 @@
+"""One form per wizard step. Context (the rules, the provider, the chosen route, the user's zone) comes in as
+keyword arguments, so every validation message is testable without a request or a database.
+
+Every step form carries the draft's ``version`` (optimistic lock) and the two navigation buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lawreq.legal_requests import review
+from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
+from lawreq.legal_requests.wizard import DATA_CATEGORIES
+from lawreq.web.choices import choices
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+#: IdentifierError.field → the form field showing the message.
+_FIELD_FOR = {"type": "kind"}
+
+
+class RequiredIf:
+    """Required only when another field is set (a ``HiddenUnless``-style rule kept in the form, not the view)."""
+
+    def __init__(self, other: str, message: str) -> None:
+        self.other = other
+        self.message = message
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if not form[self.other].data:
+            field.errors[:] = []
+            raise StopValidation()
+        if not (field.data or "").strip():
+            raise StopValidation(self.message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WizardForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+    back = SubmitField("Back")
+    save = SubmitField("Save and continue")
+
+
+# --- 1. target and identifiers ---------------------------------------------------------------------------------
+class IdentifierForm(Form):
+    """One identifier row (a sub-form: the page's CSRF token covers it)."""
+
+    kind = SelectField("Type", choices=choices(TYPES.items()), default="username")
+    value = StringField("Value", validators=[Optional(), Length(max=500)])
+    port = StringField("Source port", validators=[Optional(), Length(max=5)],
+                       description="For IP addresses shared behind carrier-grade NAT.")
+    timestamp = StringField("Time used", validators=[Optional(), Length(max=40)],
+                            description="For IP addresses: e.g. 2026-11-20 14:03:22.")
+    zone = SelectField("Time zone of that time", validators=[Optional()], default="")
+
+
+class TargetForm(WizardForm):
+    provider = StringField("Provider or service", validators=[
+        DataRequired(message="Name the provider or one of its services (e.g. Instagram)."), Length(max=120)],
+        description="Search by company or service name: “Instagram” finds Meta Platforms.")
+    period_start = DateField("Period of interest: from", validators=[Optional()])
+    period_end = DateField("Period of interest: to", validators=[Optional()])
+    identifiers = FieldList(FormField(IdentifierForm), min_entries=2, max_entries=20)
+    add_identifier = SubmitField("Add another identifier")
+
+    def __init__(self, *args: Any, rules: Any, zones: list[str], categories: list[str], today: date,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules, self.categories, self.today = rules, categories, today
+        self.found: Any = None
+        self.normalised: list[Identifier] = []
+        self.warnings: list[str] = []
+        for entry in self.identifiers:
+            entry.form.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+
+    def validate_provider(self, field: Field) -> None:
+        found = self.rules.find_providers(field.data or "")
+        exact = [p for p in found if (field.data or "").strip().casefold() in
+                 {p.id, p.name.casefold(), *(a.casefold() for a in p.aliases), *(s.casefold() for s in p.services)}]
+        if len(exact) == 1 or len(found) == 1:
+            self.found = exact[0] if len(exact) == 1 else found[0]
+            return
+        if not found:
+            raise ValidationError(f"No provider matches “{field.data}”. Try the company or the service name.")
+        raise ValidationError(f"“{field.data}” matches several providers: "
+                              f"{', '.join(p.name for p in found[:8])}. Type one of these names.")
+
+    def validate_period_end(self, field: Field) -> None:
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("The end of the period is before its start.")
+
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.found is None:
+            return False
+        self.normalised = []
+        for entry in self.identifiers:
+            row = entry.form
+            if not (row.value.data or "").strip():
+                continue
+            try:
+                self.normalised.append(normalise(row.kind.data, row.value.data, provider=self.found,
+                                                 port=row.port.data, timestamp=row.timestamp.data,
+                                                 zone=row.zone.data))
+            except IdentifierError as exc:
+                row[_FIELD_FOR.get(exc.field, exc.field) if _FIELD_FOR.get(exc.field, exc.field) in row else "value"].errors.append(exc.message)
+                valid = False
+        if valid and not self.normalised:
+            self.identifiers[0].form.value.errors.append(
+                "Give at least one identifier of the account (e.g. a username or a numeric id).")
+            valid = False
+        if valid:
+            self.warnings = [n.text for n in review.retention_notes(
+                self.found, self.rules.countries, self.categories, self.period_start.data, self.today)]
+        return valid
+
+    def accepted_hint(self) -> str:
+        if self.found is None:
+            return ""
+        return "Accepted: " + ", ".join(TYPES[t] for t in accepted_types(self.found))
+
+    def load(self, facts: Mapping[str, Any], details: Mapping[str, Any], identifiers: list[Mapping[str, Any]]) -> None:
+        """Fill an unsubmitted form from the draft (Back and resume show what was saved)."""
+        provider = self.rules.providers.get(facts.get("provider") or "")
+        self.provider.data = provider.name if provider else ""
+        period = details.get("period") or {}
+        self.period_start.data = _date(period.get("start"))
+        self.period_end.data = _date(period.get("end"))
+        while len(self.identifiers) < len(identifiers) + 1:
+            self.identifiers.append_entry()
+            self.identifiers[-1].form.zone.choices = self.identifiers[0].form.zone.choices
+        for entry, item in zip(self.identifiers, identifiers):
+            row = entry.form
+            row.kind.data = item.get("type")
+            row.value.data = item.get("entered") or item.get("value")
+            row.port.data = str(item["port"]) if item.get("port") else ""
+            row.timestamp.data = (item.get("timestamp_utc") or "").replace("T", " ").rstrip("Z")
+            row.zone.data = "UTC" if item.get("timestamp_utc") else ""
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- 2. data categories ----------------------------------------------------------------------------------------
+class DataForm(WizardForm):
+    data_categories = MultiCheckboxField("Data requested", choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
+                                         validators=[DataRequired(message="Choose at least one data category.")])
+
+    def __init__(self, *args: Any, rules: Any, provider: Any, period_start: date | None, today: date,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules, self.provider_obj, self.period_start, self.today = rules, provider, period_start, today
+        self.warnings: list[str] = []
+
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid:
+            self.warnings = [n.text for n in review.retention_notes(
+                self.provider_obj, self.rules.countries, self.data_categories.data, self.period_start, self.today)]
+        return valid
+
+
+# --- 3. urgency ------------------------------------------------------------------------------------------------
+class UrgencyForm(WizardForm):
+    emergency = BooleanField("This is an emergency: there is an imminent threat to a person's life or physical "
+                             "integrity")
+    emergency_justification = TextAreaField(
+        "The imminent threat", validators=[
+            RequiredIf("emergency", "Describe the imminent threat to life or physical integrity that makes this an "
+                                    "emergency, or untick “emergency”."), Length(max=4000)],
+        description="Who is at risk, of what, and why it cannot wait for the normal deadline.")
+
+
+# --- 4. route --------------------------------------------------------------------------------------------------
+class RouteForm(WizardForm):
+    route = RadioField("Route", validate_choice=False)
+    save = SubmitField("Use this route")
+
+    def __init__(self, *args: Any, routes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_ids = [r.id for r in routes if r.available]
+        self.route.choices = choices((r.id, r.title) for r in routes if r.available)
+
+    def validate_route(self, field: Field) -> None:
+        if not field.data:
+            raise ValidationError("Choose one of the open routes.")
+        if field.data not in self.open_ids:
+            raise ValidationError("That route is not open for these facts: choose one of the open routes.")
+
+
+# --- 5. the route's own fields ---------------------------------------------------------------------------------
+class DetailsForm(WizardForm):
+    """The chosen route's field list as WTForms fields; ``for_route`` builds the class for one route."""
+
+    specs: dict[str, Any] = {}
+    zone: ZoneInfo = ZoneInfo("UTC")
+
+    @classmethod
+    def for_route(cls, route: Any, *, emergency: bool, zone: str, **kwargs: Any) -> DetailsForm:
+        specs = {s.name: s for s in route.fields
+                 if s.applies == "always" or (s.applies == "emergency") == emergency}
+        attrs: dict[str, Any] = {name: _field(spec, route) for name, spec in specs.items()}
+        attrs.update(specs=specs, zone=ZoneInfo(zone))
+        form_class = type("DetailsForm", (cls,), attrs)
+        return form_class(**kwargs)
+
+    def answers(self) -> dict[str, Any]:
+        """The answers as JSON (times in UTC, ISO)."""
+        out: dict[str, Any] = {}
+        for name in self.specs:
+            value = self[name].data
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=self.zone).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            elif isinstance(value, date):
+                value = value.isoformat()
+            out[name] = value
+        return out
+
+    def load(self, details: Mapping[str, Any]) -> None:
+        """Show saved answers (and the target step's period as the default time range)."""
+        period = details.get("period") or {}
+        defaults = {"time_range_start": _period_edge(period.get("start")),
+                    "time_range_end": _period_edge(period.get("end"), end=True)}
+        for name in self.specs:
+            value = details.get(name, defaults.get(name))
+            field = self[name]
+            if value in (None, ""):
+                continue
+            if isinstance(field, DateTimeLocalField):
+                value = datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(self.zone)
+                value = value.replace(tzinfo=None)
+            elif isinstance(field, DateField):
+                value = _date(value)
+            field.data = value
+
+
+def _period_edge(day: str | None, end: bool = False) -> str | None:
+    if not day:
+        return None
+    return f"{day}T23:59:00Z" if end else f"{day}T00:00:00Z"
+
+
+def _field(spec: Any, route: Any) -> Field:
+    validators: list[Any] = [DataRequired(message=f"“{spec.label}” is required for this route.")] \
+        if spec.required else [Optional()]
+    kw = {"label": spec.label, "validators": validators, "description": spec.help}
+    if spec.type == "textarea":
+        return TextAreaField(**kw, render_kw={"rows": 4})
+    if spec.type == "date":
+        return DateField(**kw)
+    if spec.type == "datetime":
+        return DateTimeLocalField(**kw, format=LOCAL_FORMAT)
+    if spec.type == "boolean":
+        if spec.required:
+            kw["validators"] = [DataRequired(message=f"Tick to confirm: {spec.label}.")]
+        return BooleanField(**kw)
+    if spec.type in ("select", "language"):
+        options = spec.choices or (route.languages if spec.type == "language" else ())
+        return SelectField(**kw, choices=choices([("", "— choose —"), *((o, o) for o in options)]))
+    if spec.type == "multiselect":
+        return MultiCheckboxField(**kw, choices=choices((o, o) for o in spec.choices))
+    return StringField(**kw)
+
+
+# --- 6. review -------------------------------------------------------------------------------------------------
+class ReviewForm(WizardForm):
+    """One accept box and reason per acceptable risk; ``for_risks`` builds the class for the draft's risks."""
+
+    risks: tuple[Any, ...] = ()
+    save = SubmitField("Submit for approval")
+
+    @classmethod
+    def for_risks(cls, risks: list[Any], *, needs_approval: bool, **kwargs: Any) -> ReviewForm:
+        attrs: dict[str, Any] = {"risks": tuple(risks)}
+        for i, risk in enumerate(risks):
+            if risk.acceptable:
+                attrs[f"accept_{i}"] = BooleanField(f"Accept this risk: {risk.title}")
+                attrs[f"reason_{i}"] = TextAreaField(f"Why it is acceptable: {risk.title}",
+                                                     validators=[Length(max=2000)])
+        form = type("ReviewForm", (cls,), attrs)(**kwargs)
+        form.save.label.text = "Submit for approval" if needs_approval else "Submit"
+        return form
+
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        for i, risk in enumerate(self.risks):
+            if risk.acceptable and self[f"accept_{i}"].data and not (self[f"reason_{i}"].data or "").strip():
+                self[f"reason_{i}"].errors.append("Give a reason for accepting this risk.")
+                valid = False
+        return valid
+
+    def accepted(self) -> dict[str, str]:
+        """``{risk code: reason}`` for the ticked risks (stored in ``details["accepted_risks"]``)."""
+        return {risk.code: self[f"reason_{i}"].data.strip() for i, risk in enumerate(self.risks)
+                if risk.acceptable and self[f"accept_{i}"].data}
+
+    def load(self, accepted: Mapping[str, str]) -> None:
+        for i, risk in enumerate(self.risks):
+            if risk.acceptable and risk.code in accepted:
+                self[f"accept_{i}"].data = True
+                self[f"reason_{i}"].data = accepted[risk.code]
+
+    def unresolved(self) -> list[Any]:
+        accepted = self.accepted()
+        return [r for r in self.risks if not r.acceptable or r.code not in accepted]
+
+
+# --- follow-ups ------------------------------------------------------------------------------------------------
+class FollowUpForm(FlaskForm):
+    """A chained request: from a preservation nothing to add; from an answer, the identifier it revealed."""
+
+    kind = SelectField("Type of the new identifier", choices=choices(TYPES.items()), default="ip")
+    value = StringField("New identifier (from the answer)", validators=[Optional(), Length(max=500)])
+    port = StringField("Source port", validators=[Optional(), Length(max=5)])
+    timestamp = StringField("Time used", validators=[Optional(), Length(max=40)],
+                            description="e.g. 2026-11-20 14:03:22")
+    zone = SelectField("Time zone of that time", validators=[Optional()], default="")
+    provider = StringField("Next provider or ISP, if known", validators=[Optional(), Length(max=120)])
+    submit = SubmitField("Start the follow-up request")
+
+    def __init__(self, *args: Any, from_preservation: bool, rules: Any, zones: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        self.identifier: Identifier | None = None
+        self.found: Any = None
+        if from_preservation:
+            for name in ("kind", "value", "port", "timestamp", "zone", "provider"):
+                delattr(self, name)
+            self.submit.label.text = "Start the follow-up production order"
+        else:
+            self.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid or "value" not in self:
+            return valid
+        if (self.provider.data or "").strip():
+            found = self.rules.find_providers(self.provider.data)
+            if len(found) != 1:
+                self.provider.errors.append(f"No single provider matches “{self.provider.data}”: leave it empty "
+                                            "and choose in the first step.")
+                return False
+            self.found = found[0]
+        try:
+            self.identifier = normalise(self.kind.data, self.value.data, provider=self.found, port=self.port.data,
+                                        timestamp=self.timestamp.data, zone=self.zone.data)
+        except IdentifierError as exc:
+            self[_FIELD_FOR.get(exc.field, exc.field) if _FIELD_FOR.get(exc.field, exc.field) in self
+                 else "value"].errors.append(
+                exc.message if self.value.data else "Give the identifier the answer revealed.")
+            return False
+        return True

@@ -1,0 +1,364 @@
+"""The request wizard (blueprint ``wizard``): one URL per step, the draft row as the only state.
+
+Every step: load the draft (scoped 404) → refuse if it is no longer editable → build the step's form with its
+context → on a valid POST save through ``services.save_draft`` with the form's ``version`` (a colleague's save in
+between is a conflict, shown with the user's input kept) → redirect to the next (or previous) step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from lawreq import db
+from lawreq.auth.decorators import roles_required
+from lawreq.core.clock import utcnow
+from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
+from lawreq.legal_requests.models import LegalRequest
+from lawreq.legal_requests.queries import request_for, request_or_404
+from lawreq.legal_requests.views import ctx
+from lawreq.legal_requests.wizard_forms import (
+    DataForm,
+    DetailsForm,
+    FollowUpForm,
+    ReviewForm,
+    RouteForm,
+    TargetForm,
+    UrgencyForm,
+)
+from lawreq.rules import Facts, FactsError, evaluate
+from lawreq.workflow.states import TransitionError
+
+bp = Blueprint("wizard", __name__)
+EDITORS = ("investigator", "admin")
+#: The facts the route engine reads (the draft's ``facts`` may carry more).
+ENGINE_FACTS = ("issuing_country", "provider", "data_categories", "offence", "issuer", "max_penalty_years",
+                "committed_online", "emergency", "target_resides_in", "offence_committed_in", "date")
+CONFLICT = ("Someone else saved this draft while you were editing it; their version is now stored. Your answers "
+            "below are not saved yet: check them and save again to replace theirs.")
+#: Follow-ups: a preservation leads to production; an answer (data received) to the next provider.
+PRESERVATION_KINDS = ("preservation_order", "preservation_request")
+FOLLOW_FROM_PRESERVATION = ("approved", "sent", "acknowledged", "partially_fulfilled", "fulfilled")
+FOLLOW_FROM_ANSWER = ("partially_fulfilled", "fulfilled")
+
+
+def _rules() -> Any:
+    return current_app.extensions["lawreq.rules"]
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _zones() -> list[str]:
+    return sorted({"UTC", *(c.timezone for c in _rules().countries.values())})
+
+
+def _unit_zone(req: LegalRequest) -> str:
+    return req.unit.timezone if req.unit and req.unit.timezone else "UTC"
+
+
+def evaluate_routes(req: LegalRequest) -> tuple[list[Any], str | None]:
+    """The engine's routes for the draft's facts under the current rules, or the fact that stops evaluation."""
+    facts = {k: v for k, v in req.facts.items() if k in ENGINE_FACTS and v is not None}
+    try:
+        return evaluate(Facts.from_mapping(facts, rules=_rules(), today=_today()), _rules()), None
+    except FactsError as exc:
+        return [], str(exc)
+
+
+def chosen_route(req: LegalRequest) -> Any:
+    routes, _ = evaluate_routes(req)
+    return next((r for r in routes if r.id == req.route_id), None)
+
+
+@bp.route("/requests/<int:request_id>/wizard/<step>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def step(request_id: int, step: str) -> Any:
+    if step not in wizard.STEP_IDS:
+        abort(404)
+    req = request_or_404(db.session, current_user, request_id)
+    if not permissions.can_edit(current_user, req):
+        flash(f"{req.reference} is {req.state.replace('_', ' ')}: it can no longer be edited.", "info")
+        return redirect(url_for("legal_requests.detail", request_id=req.id))
+    blocked = wizard.first_blocked(step, req.facts, req.route_id)
+    if blocked:
+        flash(f"Complete “{wizard.STEPS[wizard.index(blocked)].label}” first.", "info")
+        return redirect(url_for(".step", request_id=req.id, step=blocked))
+    return _STEP_VIEWS[step](req)
+
+
+# --- shared ----------------------------------------------------------------------------------------------------
+def _page(req: LegalRequest, step_id: str, form: Any, conflict: str | None = None, **context: Any) -> str:
+    rules = _rules()
+    return render_template(
+        f"legal_requests/wizard/{step_id}.html", req=req, form=form, step=step_id, steps=wizard.STEPS,
+        reachable=wizard.reachable(req.facts, req.route_id), conflict=conflict,
+        rules_changed=bool(req.rules_version and req.rules_version != rules.version),
+        rules_version=rules.version, provider=rules.providers.get(req.provider_id or ""), **context)
+
+
+def _save(req: LegalRequest, step_id: str, form: Any, **changes: Any) -> Response | None:
+    """Save and redirect (None on a version conflict: the caller re-renders with the user's input)."""
+    target = wizard.previous_step(step_id) if form.back.data else wizard.next_step(step_id)
+    try:
+        services.save_draft(db.session, ctx(), req, expected_version=_version(form), step=target, **changes)
+        db.session.commit()
+    except (services.ConflictError, StaleDataError):
+        db.session.rollback()
+        form.version.data = str(db.session.get(LegalRequest, req.id).version)
+        return None
+    return redirect(url_for(".step", request_id=req.id, step=target))
+
+
+def _version(form: Any) -> int:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], dict[str, Any]],
+            render: Callable[[str | None], str]) -> Any:
+    """The POST half every step shares: valid → save and move; Back on an invalid form → move without saving."""
+    if form.is_submitted():
+        if form.validate():
+            response = _save(req, step_id, form, **changes())
+            if response is not None:
+                for warning in getattr(form, "warnings", []):
+                    flash(warning, "warning")
+                return response
+            return render(CONFLICT)
+        if form.back.data:
+            flash("Your changes on that step were incomplete and were not saved.", "warning")
+            return redirect(url_for(".step", request_id=req.id, step=wizard.previous_step(step_id)))
+    return render(None)
+
+
+def duplicates_of(req: LegalRequest) -> list[deconfliction.Match]:
+    return deconfliction.matches(db.session, current_user, req.identifiers, exclude_id=req.id)
+
+
+# --- steps -----------------------------------------------------------------------------------------------------
+def _target(req: LegalRequest) -> Any:
+    rules = _rules()
+    form = TargetForm(rules=rules, zones=_zones(), categories=req.facts.get("data_categories") or [],
+                      today=_today(), version=str(req.version))
+    if not form.is_submitted():
+        form.load(req.facts, req.details, req.identifiers)
+    if form.add_identifier.data:
+        form.identifiers.append_entry()
+        form.identifiers[-1].form.zone.choices = form.identifiers[0].form.zone.choices
+        return _page(req, "target", form, duplicates=duplicates_of(req))
+
+    def changes() -> dict[str, Any]:
+        if req.provider_id and req.provider_id != form.found.id and req.route_id:
+            flash("You changed the provider: choose the route again.", "warning")
+        period = {"start": _iso(form.period_start.data), "end": _iso(form.period_end.data)}
+        identifiers = [i.to_dict() for i in form.normalised]
+        form.warnings += [f"Already requested: {m.value} is in open request {m.reference}. Coordinate before "
+                          "sending a duplicate." for m in deconfliction.matches(db.session, current_user, identifiers,
+                                                                              exclude_id=req.id)]
+        return {"facts": {"provider": form.found.id}, "details": {"period": period}, "identifiers": identifiers}
+
+    return _handle(req, "target", form, changes,
+                   lambda conflict: _page(req, "target", form, conflict, duplicates=duplicates_of(req)))
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _data(req: LegalRequest) -> Any:
+    rules = _rules()
+    period = (req.details.get("period") or {}).get("start")
+    form = DataForm(rules=rules, provider=rules.providers.get(req.provider_id or ""),
+                    period_start=date.fromisoformat(period) if period else None, today=_today(),
+                    version=str(req.version))
+    if not form.is_submitted():
+        form.data_categories.data = list(req.facts.get("data_categories") or [])
+    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data}},
+                   lambda conflict: _page(req, "data", form, conflict, categories=wizard.DATA_CATEGORIES,
+                                          cite_url=wizard.CATEGORY_CITE_URL))
+
+
+def _urgency(req: LegalRequest) -> Any:
+    form = UrgencyForm(version=str(req.version))
+    if not form.is_submitted():
+        form.emergency.data = bool(req.facts.get("emergency"))
+        form.emergency_justification.data = req.details.get("emergency_justification", "")
+
+    def changes() -> dict[str, Any]:
+        text = form.emergency_justification.data.strip() if form.emergency.data else ""
+        return {"facts": {"emergency": bool(form.emergency.data)}, "details": {"emergency_justification": text}}
+
+    return _handle(req, "urgency", form, changes, lambda conflict: _page(req, "urgency", form, conflict))
+
+
+def _route(req: LegalRequest) -> Any:
+    rules = _rules()
+    routes, problem = evaluate_routes(req)
+    measured = history.measured_medians(db.session, unit_id=req.unit_id, provider_id=req.provider_id or "",
+                                        route_ids=[r.id for r in routes if r.available])
+    routes = history.rank(routes, measured)
+    form = RouteForm(routes=routes, version=str(req.version))
+    if not form.is_submitted() and req.route_id in form.open_ids:
+        form.route.data = req.route_id
+    notes = review.retention_notes(rules.providers.get(req.provider_id or ""), rules.countries,
+                                   req.facts.get("data_categories") or [], _period_start(req), _today())
+    by_id = {r.id: r for r in routes}
+    return _handle(req, "route", form, lambda: {"route": by_id[form.route.data]},
+                   lambda conflict: _page(req, "route", form, conflict, routes=routes, problem=problem,
+                                          measured=measured, retention=notes,
+                                          approval_group=services.approval_group_for))
+
+
+def _period_start(req: LegalRequest) -> date | None:
+    start = (req.details.get("period") or {}).get("start")
+    return date.fromisoformat(start) if start else None
+
+
+def _details(req: LegalRequest) -> Any:
+    route = chosen_route(req)
+    if route is None or not route.available:
+        flash("The chosen route is not open for the draft's current facts: choose a route again.", "warning")
+        return redirect(url_for(".step", request_id=req.id, step="route"))
+    form = DetailsForm.for_route(route, emergency=req.emergency, zone=_unit_zone(req), version=str(req.version))
+    if not form.is_submitted():
+        form.load(req.details)
+    return _handle(req, "details", form, lambda: {"details": form.answers()},
+                   lambda conflict: _page(req, "details", form, conflict, route=route, zone=_unit_zone(req)))
+
+
+def _review(req: LegalRequest) -> Any:
+    route = chosen_route(req)
+    duplicates = duplicates_of(req)
+    risks = review_risks(req, route, duplicates)
+    form = ReviewForm.for_risks(risks, needs_approval=bool(req.approval_authority), version=str(req.version))
+    if not form.is_submitted():
+        form.load(req.details.get("accepted_risks") or {})
+
+    def render(conflict: str | None) -> str:
+        return _page(req, "review", form, conflict, route=route, risks=risks, duplicates=duplicates)
+
+    if form.is_submitted() and form.validate():
+        if form.back.data or form.unresolved():
+            if not form.back.data:
+                flash("Fix or accept each risk before submitting: "
+                      + "; ".join(r.title for r in form.unresolved()) + ".", "error")
+            return _save(req, "review", form, details={"accepted_risks": form.accepted()}) or render(CONFLICT)
+        return _submit(req, form)
+    if form.is_submitted() and form.back.data:
+        flash("Your changes on that step were incomplete and were not saved.", "warning")
+        return redirect(url_for(".step", request_id=req.id, step="details"))
+    return render(None)
+
+
+def review_risks(req: LegalRequest, route: Any, duplicates: list[deconfliction.Match]) -> list[review.Risk]:
+    """The pre-submission risks of the draft (shown to the investigator and to the approver)."""
+    rules = _rules()
+    risks = review.check(facts=req.facts, details=req.details, identifiers=req.identifiers, route=route,
+                         provider=rules.providers.get(req.provider_id or ""), rules=rules,
+                         rules_version=req.rules_version, today=_today(),
+                         duplicates=[(m.reference, m.value) for m in duplicates])
+    if route is not None and (services.approval_group_for(route, req.facts.get("issuer", "police"))
+                              != req.approval_authority or route.addressee.country != req.addressee_country):
+        risks.insert(0, review.Risk("route_stale", "other", "The facts changed since the route was chosen",
+                                    "Open the route step and choose the route again.", "route", acceptable=False))
+    return risks
+
+
+def _submit(req: LegalRequest, form: ReviewForm) -> Any:
+    try:
+        services.save_draft(db.session, ctx(), req, expected_version=_version(form),
+                            details={"accepted_risks": form.accepted()})
+        services.transition(db.session, ctx(), req, "submit")
+        db.session.commit()
+    except (services.ConflictError, StaleDataError):
+        db.session.rollback()
+        flash(CONFLICT, "error")
+        return redirect(url_for(".step", request_id=req.id, step="review"))
+    except (TransitionError, services.NotPermitted) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".step", request_id=req.id, step="review"))
+    if req.state == "awaiting_approval":
+        flash(f"{req.reference} was sent for approval to the {req.approval_authority.replace('_', ' ')}.", "success")
+    else:
+        flash(f"{req.reference} is approved: your authority may issue it without further approval.", "success")
+    return redirect(url_for("legal_requests.detail", request_id=req.id))
+
+
+_STEP_VIEWS: dict[str, Callable[[LegalRequest], Any]] = {
+    "target": _target, "data": _data, "urgency": _urgency, "route": _route, "details": _details, "review": _review,
+}
+
+
+# --- follow-ups ------------------------------------------------------------------------------------------------
+def follow_up_kind(req: LegalRequest) -> str | None:
+    """"preservation" (→ production order), "answer" (→ next provider) or None when no follow-up fits yet."""
+    if req.route_kind in PRESERVATION_KINDS and req.state in FOLLOW_FROM_PRESERVATION:
+        return "preservation"
+    if req.state in FOLLOW_FROM_ANSWER:
+        return "answer"
+    return None
+
+
+@bp.app_context_processor
+def detail_links() -> dict[str, Any]:
+    """The request page's "Start a follow-up request" link (``legal_requests/detail.html`` renders ``detail_links``)."""
+    if request.endpoint != "legal_requests.detail" or not current_user.is_authenticated \
+            or current_user.role not in EDITORS:
+        return {}
+    req = request_for(db.session, current_user, (request.view_args or {}).get("request_id", 0))
+    if req is None or follow_up_kind(req) is None:
+        return {}
+    return {"detail_links": [{"url": url_for("wizard.follow_up", request_id=req.id),
+                              "label": "Start a follow-up request"}]}
+
+
+@bp.route("/requests/<int:request_id>/follow-up", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def follow_up(request_id: int) -> Any:
+    parent = request_or_404(db.session, current_user, request_id)
+    kind = follow_up_kind(parent)
+    if kind is None:
+        flash("A follow-up starts from a preservation in force or from an answer with data.", "info")
+        return redirect(url_for("legal_requests.detail", request_id=parent.id))
+    form = FollowUpForm(from_preservation=kind == "preservation", rules=_rules(), zones=_zones())
+    if not form.validate_on_submit():
+        return render_template("legal_requests/wizard/follow_up.html", parent=parent, form=form, kind=kind)
+    child = _start_follow_up(parent, kind, form)
+    db.session.commit()
+    flash(f"{child.reference} started as a follow-up to {parent.reference}.", "success")
+    return redirect(url_for(".step", request_id=child.id, step=child.wizard_step))
+
+
+def _start_follow_up(parent: LegalRequest, kind: str, form: FollowUpForm) -> LegalRequest:
+    engine = {k: v for k, v in parent.facts.items() if k in ENGINE_FACTS}
+    details: dict[str, Any] = {"follows": parent.reference}
+    if kind == "preservation":
+        facts = {**engine, "emergency": False}
+        identifiers = list(parent.identifiers)
+        details.update(period=parent.details.get("period") or {}, preservation_reference=parent.reference,
+                       facts_summary=parent.details.get("facts_summary", ""))
+        step_id = "route"
+    else:
+        facts = {k: v for k, v in engine.items() if k != "provider"} | {"emergency": False}
+        if form.identifier.type == "ip":
+            facts["data_categories"] = ["identification_data"]
+        if form.found is not None:
+            facts["provider"] = form.found.id
+        identifiers = [form.identifier.to_dict()]
+        day = (form.identifier.timestamp_utc or "")[:10]
+        details.update(period={"start": day, "end": day} if day else {})
+        step_id = "target"
+    child = services.start_request(db.session, ctx(), parent.case, parent=parent, identifiers=identifiers)
+    return services.save_draft(db.session, ctx(), child, expected_version=child.version, step=step_id,
+                               facts=facts, details=details)

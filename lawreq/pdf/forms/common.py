@@ -1,0 +1,170 @@
+"""Pieces shared by several forms: authority details, signature, addressee, identifiers, data categories.
+
+Every helper takes the request mapping and a :class:`~lawreq.pdf.labels.Labels` and returns blocks; unknown codes
+(identifier type, data category, authority type) raise :class:`InvalidFieldError` naming the field and the allowed
+values, because a form that silently drops an identifier is worse than no form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lawreq.pdf.blocks import Block, Field, FreeText, Rows, Section, Signature, Tick, Ticks
+from lawreq.pdf.document import get, records, strings
+from lawreq.pdf.errors import InvalidFieldError
+from lawreq.pdf.labels import Labels
+
+IDENTIFIER_TYPES = ("ip_address", "phone", "email", "imei", "mac", "account", "service", "other")
+DATA_CATEGORIES = ("subscriber_data", "identification_data", "traffic_data", "content_data")
+AUTHORITY_TYPES = ("judge", "investigating_judge", "prosecutor", "police", "central_authority", "other")
+LONG_VALUE = 300
+
+
+def value(raw: Any) -> str:
+    """Plain text for one user value; lists read as comma-separated, absent values as empty."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "✓" if raw else ""
+    if isinstance(raw, (list, tuple)):
+        return ", ".join(value(item) for item in raw if not isinstance(item, Mapping))
+    return str(raw)
+
+
+def field(L: Labels, key: str, raw: Any, *, free_text: bool = False) -> Block:
+    """A field, or a flowing text block when the value is too long to sit in a table cell."""
+    text = value(raw)
+    if len(text) > LONG_VALUE:
+        return FreeText(L(key), text, free_text=free_text)
+    return Field(L(key), text, free_text=free_text)
+
+
+def free(L: Labels, key: str, raw: Any) -> Block:
+    return FreeText(L(key), value(raw))
+
+
+def choice(
+    data: Mapping[str, Any], path: str, allowed: Sequence[str], default: str | None = None, *, where: str = ""
+) -> str | None:
+    """A coded value checked against its allowed codes; ``where`` prefixes the field name inside a list item."""
+    chosen = get(data, path, default)
+    if chosen is None:
+        return None
+    if chosen not in allowed:
+        raise InvalidFieldError(f"{where}{path}", f"{chosen!r} is not one of {', '.join(allowed)}")
+    return str(chosen)
+
+
+def authority_details(L: Labels, data: Mapping[str, Any], path: str) -> list[Block]:
+    return [
+        field(L, "auth_name", get(data, f"{path}.name")),
+        field(L, "auth_unit", get(data, f"{path}.unit")),
+        field(L, "auth_representative", get(data, f"{path}.signatory")),
+        field(L, "auth_post", get(data, f"{path}.post_held")),
+        field(L, "auth_file", get(data, f"{path}.file_number")),
+        field(L, "auth_address", get(data, f"{path}.address")),
+        field(L, "auth_phone", get(data, f"{path}.phone")),
+        field(L, "auth_email", get(data, f"{path}.email")),
+        field(L, "auth_languages", get(data, f"{path}.languages")),
+    ]
+
+
+def authority_type(L: Labels, data: Mapping[str, Any], path: str, *, validating: bool = False) -> Ticks:
+    """The annexes know three kinds of issuer; police and central authorities are "other competent authority"."""
+    kind = choice(data, f"{path}.authority_type", AUTHORITY_TYPES)
+    options = [
+        Tick(L("type_judge"), kind in ("judge", "investigating_judge")),
+        Tick(L("type_prosecutor"), kind == "prosecutor"),
+    ]
+    if not validating:
+        options.append(Tick(L("type_other"), kind in ("police", "central_authority", "other")))
+    return Ticks(tuple(options), L("type_lead"))
+
+
+def signature(L: Labels, data: Mapping[str, Any], path: str) -> Signature:
+    return Signature(
+        (
+            Field(L("sig_date"), value(get(data, f"{path}.signed_at"))),
+            Field(L("sig_name"), value(get(data, f"{path}.signatory"))),
+            Field(L("auth_post"), value(get(data, f"{path}.post_held"))),
+        ),
+        L("sig_signature"),
+        L("sig_stamp"),
+    )
+
+
+def addressee_fields(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    entity = get(data, "addressee.entity") or get(data, "addressee.provider")
+    provider = get(data, "addressee.provider")
+    return [
+        field(L, "addr_address", get(data, "addressee.address")),
+        field(L, "addr_contact", get(data, "addressee.email")),
+        field(L, "addr_contact_person", get(data, "addressee.contact_person")),
+        field(L, "addr_file", get(data, "addressee.file_number")),
+        field(L, "addr_provider", provider if provider != entity else ""),
+        field(L, "addr_channel", get(data, "addressee.channel")),
+    ]
+
+
+def identifier_rows(L: Labels, data: Mapping[str, Any]) -> Rows:
+    rows = []
+    for index, item in enumerate(records(data, "identifiers")):
+        kind = choice(item, "type", IDENTIFIER_TYPES, "other", where=f"identifiers[{index}].")
+        if kind is None or not value(item.get("value")).strip():
+            raise InvalidFieldError(f"identifiers[{index}].value", "an identifier needs a type and a value")
+        rows.append(
+            (
+                L(f"idtype_{kind}").text,
+                value(item.get("value")),
+                value(item.get("time_range_start")),
+                value(item.get("time_range_end")),
+                value(item.get("timezone")),
+            )
+        )
+    headers = tuple(L(key) for key in ("id_type", "id_value", "id_from", "id_to", "id_timezone"))
+    return Rows(headers, tuple(rows))
+
+
+def identifier_ticks(L: Labels, data: Mapping[str, Any]) -> Ticks:
+    """The annex tick-list of identifier kinds, each ticked with the values given for it."""
+    by_kind: dict[str, list[str]] = {kind: [] for kind in IDENTIFIER_TYPES}
+    for index, item in enumerate(records(data, "identifiers")):
+        kind = choice(item, "type", IDENTIFIER_TYPES, "other", where=f"identifiers[{index}].") or "other"
+        by_kind[kind].append(value(item.get("value")))
+    return Ticks(tuple(Tick(L(f"idlist_{kind}"), bool(vals), ", ".join(vals)) for kind, vals in by_kind.items()))
+
+
+def category_ticks(L: Labels, data: Mapping[str, Any], lead: str = "cat_lead") -> Ticks:
+    chosen = strings(data, "data_categories")
+    for category in chosen:
+        if category not in DATA_CATEGORIES:
+            raise InvalidFieldError("data_categories", f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
+    return Ticks(tuple(Tick(L(f"cat_{c}"), c in chosen) for c in DATA_CATEGORIES), L(lead))
+
+
+def categories_text(L: Labels, data: Mapping[str, Any]) -> str:
+    category_ticks(L, data)
+    return ", ".join(L(f"cat_{c}").text for c in strings(data, "data_categories"))
+
+
+def deadline_rows(L: Labels, data: Mapping[str, Any]) -> Rows:
+    rows = tuple(
+        (value(d.get("kind")), value(d.get("due_at")), value(d.get("explanation"))) for d in records(data, "deadlines")
+    )
+    return Rows((L("dl_kind"), L("dl_due"), L("dl_explanation")), rows)
+
+
+def offence_blocks(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    return [
+        field(L, "off_nature", get(data, "offence.label")),
+        field(L, "off_provisions", get(data, "offence.legal_provisions")),
+        field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
+        free(L, "facts", get(data, "facts_summary")),
+    ]
+
+
+def requesting_authority(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """Letters (Budapest, MLA, US) name the requesting authority up front with its contact details."""
+    return [Section(L("sec_requesting")), field(L, "issuing_state", get(data, "issuing_authority.country")),
+            *authority_details(L, data, "issuing_authority")]

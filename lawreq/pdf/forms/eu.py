@@ -1,0 +1,391 @@
+"""The certificates of Regulation (EU) 2023/1543 (Annexes I, II, III, V, VI) and EIO Annex A (Directive 2014/41/EU).
+
+Section order and letters follow ``/work/shared/domain/forms.md``. Only the titles, introductions and Sections A–B of
+Annexes I–III were verified against the official text; the later sections are reconstructed from the Regulation's
+articles, and the English catalogue prints a notice saying so (key ``notice_reconstructed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lawreq.pdf.blocks import Block, Field, Intro, Notice, Section, Tick, Ticks, Title
+from lawreq.pdf.document import get, strings
+from lawreq.pdf.errors import InvalidFieldError
+from lawreq.pdf.forms.common import (
+    addressee_fields,
+    authority_details,
+    authority_type,
+    category_ticks,
+    choice,
+    deadline_rows,
+    field,
+    free,
+    identifier_rows,
+    identifier_ticks,
+    signature,
+    value,
+)
+from lawreq.pdf.labels import Labels
+
+# lawreq's own codes for the Annex III tick-boxes; the official form has tick-boxes only (forms.md §3, Section D).
+IMPOSSIBILITY_REASONS = (
+    "INCOMPLETE",
+    "MANIFEST_ERRORS",
+    "INSUFFICIENT_INFO",
+    "DATA_NOT_STORED",
+    "DE_FACTO_IMPOSSIBILITY",
+    "NOT_ISSUED_VALIDATED_ART4",
+    "OFFENCE_NOT_ART5_4",
+    "SERVICE_NOT_COVERED",
+    "IMMUNITY_PRIVILEGE_PRESS",
+    "THIRD_COUNTRY_CONFLICT",
+)
+ROLES = ("designated_establishment", "legal_representative", "emergency_fallback")
+SUBSEQUENT_TYPES = ("epo", "eio", "mla", "other")
+
+
+def _authorities_a(L: Labels, data: Mapping[str, Any], nb_key: str) -> list[Block]:
+    return [
+        Section(L("sec_a_authority")),
+        field(L, "issuing_state", get(data, "issuing_authority.country")),
+        field(L, "issuing_authority", get(data, "issuing_authority.name")),
+        field(L, "validating_authority", get(data, "validating_authority.name")),
+        Intro(L(nb_key)),
+        field(L, "file_issuing", get(data, "issuing_authority.file_number")),
+        field(L, "file_validating", get(data, "validating_authority.file_number")),
+    ]
+
+
+def _addressee_b(L: Labels, data: Mapping[str, Any], emergency_key: str) -> list[Block]:
+    role = choice(data, "addressee.role", ROLES, "designated_establishment")
+    return [
+        Section(L("sec_b_addressee")),
+        field(L, "addr_addressee", get(data, "addressee.entity") or get(data, "addressee.provider")),
+        Ticks(
+            (
+                Tick(L("addr_designated"), role == "designated_establishment"),
+                Tick(L("addr_legal_rep"), role == "legal_representative"),
+                Tick(L(emergency_key), role == "emergency_fallback"),
+            )
+        ),
+        *addressee_fields(L, data),
+    ]
+
+
+def _issuing_details(L: Labels, data: Mapping[str, Any], section_key: str) -> list[Block]:
+    unvalidated = bool(get(data, "emergency")) and not get(data, "validating_authority.name")
+    return [
+        Section(L(section_key)),
+        authority_type(L, data, "issuing_authority"),
+        Ticks((Tick(L("emergency_no_validation"), unvalidated),)),
+        *authority_details(L, data, "issuing_authority"),
+        signature(L, data, "issuing_authority"),
+    ]
+
+
+def _validating_details(L: Labels, data: Mapping[str, Any], section_key: str) -> list[Block]:
+    blocks: list[Block] = [Section(L(section_key))]
+    if not get(data, "validating_authority.name"):
+        return [*blocks, Field(L("not_applicable"), "")]
+    return [
+        *blocks,
+        authority_type(L, data, "validating_authority", validating=True),
+        *authority_details(L, data, "validating_authority"),
+        signature(L, data, "validating_authority"),
+    ]
+
+
+def _conditions(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    sentence = get(data, "proceedings") == "sentence_execution"
+    return [
+        Ticks(
+            (Tick(L("proc_criminal"), not sentence), Tick(L("proc_sentence"), sentence)),
+            L("proc_lead"),
+        ),
+        field(L, "off_nature", get(data, "offence.label")),
+        field(L, "off_provisions", get(data, "offence.legal_provisions")),
+        field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
+        field(L, "annex_iv_category", get(data, "offence.annex_iv_category")),
+        free(L, "facts", get(data, "facts_summary")),
+        free(L, "necessity", get(data, "necessity_proportionality")),
+    ]
+
+
+def _previous(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    kind = get(data, "previous_request.type")
+    return [
+        Ticks(
+            (
+                Tick(L("prev_preserved"), kind == "preservation"),
+                Tick(L("prev_production"), kind == "production"),
+            )
+        ),
+        field(L, "prev_issued_by", get(data, "previous_request.authority")),
+        field(L, "prev_reference", get(data, "previous_request.reference")),
+        field(L, "prev_issued_on", get(data, "previous_request.issued_at")),
+        field(L, "prev_transmitted_on", get(data, "previous_request.transmitted_at")),
+        field(L, "prev_addressee_file", get(data, "previous_request.addressee_file_number")),
+    ]
+
+
+def _data_sought(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    return [identifier_ticks(L, data), identifier_rows(L, data)]
+
+
+def build_epoc(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    emergency = bool(get(data, "emergency"))
+    notified = bool(get(data, "notification.required"))
+    categories = strings(data, "data_categories")
+    serious = {"traffic_data", "content_data"} & set(categories)
+    penalty = get(data, "offence.max_penalty_years")
+    delay = not is_blank_text(get(data, "confidentiality_request"))
+    transfer = choice(data, "transfer.to", ("issuing", "validating", "other"), "issuing")
+    return [
+        Title(L("epoc_title")),
+        Intro(L("epoc_intro")),
+        *_authorities_a(L, data, "nb_epoc"),
+        *_addressee_b(L, data, "addr_emergency_epoc"),
+        Section(L("sec_c_deadlines")),
+        Ticks(
+            (
+                Tick(L("dl_10_days"), not emergency and not notified),
+                Tick(L("dl_notification"), not emergency and notified),
+                Tick(L("dl_8_hours"), emergency),
+            ),
+            L("dl_lead"),
+        ),
+        deadline_rows(L, data),
+        free(L, "emergency_justification", get(data, "emergency_justification")),
+        Section(L("sec_d_previous")),
+        *_previous(L, data),
+        Section(L("sec_e_identification")),
+        *_data_sought(L, data),
+        Section(L("sec_f_evidence")),
+        category_ticks(L, data),
+        free(L, "data_details", get(data, "data_details")),
+        Section(L("sec_g_conditions")),
+        *_conditions(L, data),
+        Ticks(
+            (
+                Tick(L("threshold_3_years"), bool(serious) and isinstance(penalty, (int, float)) and penalty >= 3),
+                Tick(L("threshold_not_needed"), not serious),
+            ),
+            L("threshold_lead"),
+        ),
+        Section(L("sec_h_user_info")),
+        Ticks((Tick(L("user_info_inform"), not delay), Tick(L("user_info_delay"), delay))),
+        free(L, "justification", get(data, "confidentiality_request")),
+        *_issuing_details(L, data, "sec_i_issuing"),
+        *_validating_details(L, data, "sec_j_validating"),
+        Section(L("sec_k_enforcing")),
+        Ticks((Tick(L("notif_notified"), notified), Tick(L("notif_not_notified"), not notified))),
+        field(L, "enforcing_state", get(data, "notification.enforcing_state")),
+        field(L, "enforcing_authority", get(data, "notification.enforcing_authority")),
+        Section(L("sec_l_transfer")),
+        Ticks(
+            (
+                Tick(L("transfer_issuing"), transfer == "issuing"),
+                Tick(L("transfer_validating"), transfer == "validating"),
+                Tick(L("transfer_other"), transfer == "other"),
+            ),
+            L("transfer_lead"),
+        ),
+        field(L, "transfer_details", get(data, "transfer.details")),
+        Notice(L.text("notice_reconstructed")),
+    ]
+
+
+def is_blank_text(raw: Any) -> bool:
+    return not value(raw).strip()
+
+
+def build_epoc_pr(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    return [
+        Title(L("epoc_pr_title")),
+        Intro(L("epoc_pr_intro")),
+        *_authorities_a(L, data, "nb_epoc_pr"),
+        *_addressee_b(L, data, "addr_emergency_epoc_pr"),
+        Section(L("sec_c_preserve")),
+        *_data_sought(L, data),
+        category_ticks(L, data),
+        free(L, "data_details", get(data, "data_details")),
+        Section(L("sec_d_conditions")),
+        *_conditions(L, data),
+        Section(L("sec_e_other")),
+        *_previous(L, data),
+        field(L, "pres_subsequent_planned", _subsequent_label(L, data)),
+        free(L, "other_information", get(data, "other_information")),
+        *_issuing_details(L, data, "sec_f_issuing"),
+        *_validating_details(L, data, "sec_g_validating"),
+        Notice(L.text("notice_reconstructed")),
+    ]
+
+
+def _subsequent_label(L: Labels, data: Mapping[str, Any]) -> str:
+    kind = choice(data, "preservation.subsequent_request.type", SUBSEQUENT_TYPES)
+    return L(f"subsequent_{kind}").text if kind else ""
+
+
+def build_annex_iii(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    certificate = choice(data, "impossibility.certificate", ("epoc", "epoc_pr"))
+    reasons = strings(data, "impossibility.reasons")
+    unknown = [reason for reason in reasons if reason not in IMPOSSIBILITY_REASONS]
+    if unknown:
+        raise InvalidFieldError(
+            "impossibility.reasons", f"unknown code(s) {', '.join(unknown)}; allowed: {', '.join(IMPOSSIBILITY_REASONS)}"
+        )
+    preserved = get(data, "impossibility.preserved")
+    interest = choice(data, "impossibility.third_country.interest", ("fundamental_rights", "security", "other"))
+    return [
+        Title(L("annex_iii_title")),
+        Intro(L("annex_iii_intro")),
+        Section(L("sec_iii_a")),
+        Ticks(
+            (Tick(L("iii_epoc"), certificate == "epoc"), Tick(L("iii_epoc_pr"), certificate == "epoc_pr")),
+            L("iii_concerns"),
+        ),
+        Section(L("sec_iii_b")),
+        field(L, "issuing_authority", get(data, "issuing_authority.name")),
+        field(L, "file_issuing", get(data, "issuing_authority.file_number")),
+        field(L, "validating_authority", get(data, "validating_authority.name")),
+        field(L, "file_validating", get(data, "validating_authority.file_number")),
+        field(L, "iii_issued_on", get(data, "impossibility.issued_at")),
+        field(L, "iii_received_on", get(data, "impossibility.received_at")),
+        field(L, "enforcing_authority", get(data, "notification.enforcing_authority")),
+        Section(L("sec_iii_c")),
+        field(L, "addr_addressee", get(data, "addressee.entity") or get(data, "addressee.provider")),
+        field(L, "addr_file", get(data, "addressee.file_number")),
+        Section(L("sec_iii_d")),
+        Ticks(tuple(Tick(L(f"reason_{r.lower()}"), r in reasons) for r in IMPOSSIBILITY_REASONS), L("iii_reasons_lead")),
+        free(L, "iii_explanation", get(data, "impossibility.explanation")),
+        Section(L("sec_iii_e")),
+        field(L, "tc_law", get(data, "impossibility.third_country.law")),
+        field(L, "tc_provisions", get(data, "impossibility.third_country.provisions")),
+        Ticks(
+            (
+                Tick(L("tc_rights"), interest == "fundamental_rights"),
+                Tick(L("tc_security"), interest == "security"),
+                Tick(L("tc_other"), interest == "other"),
+            ),
+            L("tc_interest"),
+        ),
+        field(L, "tc_why_applies", get(data, "impossibility.third_country.why_applies")),
+        field(L, "tc_why_conflict", get(data, "impossibility.third_country.why_conflict")),
+        field(L, "tc_link", get(data, "impossibility.third_country.link")),
+        field(L, "tc_consequences", get(data, "impossibility.third_country.consequences")),
+        Section(L("sec_iii_f")),
+        free(L, "iii_further_info", get(data, "impossibility.further_information")),
+        Section(L("sec_iii_g")),
+        Ticks((Tick(L("iii_preserved"), preserved is True), Tick(L("iii_not_preserved"), preserved is False))),
+        free(L, "iii_preservation_explanation", get(data, "impossibility.preservation_explanation")),
+        Section(L("sec_iii_h")),
+        field(L, "iii_establishment", get(data, "addressee.entity") or get(data, "addressee.provider")),
+        field(L, "addr_contact_person", get(data, "impossibility.contact.name")),
+        field(L, "auth_post", get(data, "impossibility.contact.post_held")),
+        field(L, "auth_address", get(data, "impossibility.contact.address")),
+        field(L, "auth_phone", get(data, "impossibility.contact.phone")),
+        field(L, "auth_email", get(data, "impossibility.contact.email")),
+        field(L, "sig_date", get(data, "impossibility.contact.signed_at")),
+        Field(L("sig_signature"), ""),
+        Notice(L.text("notice_reconstructed")),
+    ]
+
+
+def _epoc_pr_reference(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    return [
+        field(L, "issuing_authority", get(data, "issuing_authority.name")),
+        field(L, "pres_reference", get(data, "preservation.reference")),
+        field(L, "pres_issued_on", get(data, "preservation.issued_at")),
+        field(L, "pres_transmitted_on", get(data, "preservation.transmitted_at")),
+        field(L, "addr_file", get(data, "preservation.addressee_file_number")),
+        field(L, "pres_expires", get(data, "preservation.expires_at")),
+    ]
+
+
+def _addressee_a(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    return [
+        Section(L("sec_v_a")),
+        field(L, "addr_addressee", get(data, "addressee.entity") or get(data, "addressee.provider")),
+        *addressee_fields(L, data),
+    ]
+
+
+def _issuing_c(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    return [Section(L("sec_v_c")), *authority_details(L, data, "issuing_authority"), signature(L, data, "issuing_authority")]
+
+
+def build_annex_v(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    kind = choice(data, "preservation.subsequent_request.type", SUBSEQUENT_TYPES)
+    return [
+        Title(L("annex_v_title")),
+        Intro(L("annex_v_intro")),
+        *_addressee_a(L, data),
+        Section(L("sec_v_b")),
+        *_epoc_pr_reference(L, data),
+        Ticks(tuple(Tick(L(f"subsequent_{k}"), kind == k) for k in SUBSEQUENT_TYPES), L("subsequent_lead")),
+        field(L, "subsequent_authority", get(data, "preservation.subsequent_request.authority")),
+        field(L, "prev_reference", get(data, "preservation.subsequent_request.reference")),
+        field(L, "prev_issued_on", get(data, "preservation.subsequent_request.issued_at")),
+        *_issuing_c(L, data),
+        Notice(L.text("notice_reconstructed")),
+    ]
+
+
+def build_annex_vi(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    return [
+        Title(L("annex_vi_title")),
+        Intro(L("annex_vi_intro")),
+        *_addressee_a(L, data),
+        Section(L("sec_vi_b")),
+        *_epoc_pr_reference(L, data),
+        Ticks((Tick(L("vi_extended"), True),)),
+        *_issuing_c(L, data),
+        Notice(L.text("notice_reconstructed")),
+    ]
+
+
+def build_eio_annex_a(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    urgency = choice(data, "eio.urgency", ("deletion", "trial", "other"))
+    return [
+        Title(L("eio_title")),
+        Intro(L("eio_intro")),
+        Section(L("sec_eio_a")),
+        field(L, "issuing_state", get(data, "issuing_authority.country")),
+        field(L, "executing_state", get(data, "eio.executing_state")),
+        Section(L("sec_eio_b")),
+        Ticks(
+            (
+                Tick(L("eio_urgent_deletion"), urgency == "deletion"),
+                Tick(L("eio_urgent_trial"), urgency == "trial"),
+                Tick(L("eio_urgent_other"), urgency == "other"),
+            ),
+            L("eio_urgency_lead"),
+        ),
+        free(L, "eio_urgency_details", get(data, "eio.urgency_details") or get(data, "emergency_justification")),
+        deadline_rows(L, data),
+        Section(L("sec_eio_c")),
+        Ticks((Tick(L("eio_measure_subscriber"), True),), L("eio_measures_lead")),
+        free(L, "eio_measures", get(data, "eio.measures")),
+        Section(L("sec_eio_e")),
+        identifier_rows(L, data),
+        category_ticks(L, data),
+        Section(L("sec_eio_f")),
+        Ticks((Tick(L("eio_proc_criminal"), True),)),
+        Section(L("sec_eio_g")),
+        field(L, "off_nature", get(data, "offence.label")),
+        field(L, "off_provisions", get(data, "offence.legal_provisions")),
+        field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
+        free(L, "facts", get(data, "facts_summary")),
+        free(L, "necessity", get(data, "necessity_proportionality")),
+        Section(L("sec_eio_i")),
+        free(L, "justification", get(data, "confidentiality_request")),
+        Section(L("sec_eio_k")),
+        authority_type(L, data, "issuing_authority"),
+        *authority_details(L, data, "issuing_authority"),
+        signature(L, data, "issuing_authority"),
+        *_validating_details(L, data, "sec_eio_l"),
+        Notice(L.text("notice_eio_reconstructed")),
+    ]
+

@@ -1,0 +1,266 @@
+"""Blocks to reportlab flowables: styles, tables, tick-boxes, header/footer with "page X of Y".
+
+Every string reaching a Paragraph — user value or label — goes through :func:`lawreq.pdf.text.markup`, so no input
+can inject reportlab markup. Styles are built once per process (they are immutable in use), which together with
+the one-time font registration keeps an EPOC well under the speed target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache, partial
+from types import SimpleNamespace
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from lawreq.pdf.blocks import (
+    Block,
+    Field,
+    FreeText,
+    Intro,
+    Label,
+    NewPage,
+    Notice,
+    Rows,
+    Section,
+    Signature,
+    Ticks,
+    Title,
+)
+from lawreq.pdf.fonts import BOLD, OBLIQUE, register_fonts
+from lawreq.pdf.text import clean, markup, paragraphs
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12  # the frame keeps 6 pt padding on each side
+FILL = "…"
+CHECKED, UNCHECKED = "☒", "☐"
+GRID = colors.HexColor("#9aa0a6")
+SHADE = colors.HexColor("#e8eaed")
+
+
+@cache
+def styles() -> SimpleNamespace:
+    regular = register_fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=9, leading=11.5)
+    return SimpleNamespace(
+        base=base,
+        title=ParagraphStyle("title", base, fontName=BOLD, fontSize=13, leading=16, alignment=1, spaceAfter=2),
+        subtitle=ParagraphStyle("subtitle", base, fontSize=9.5, leading=12, alignment=1, spaceAfter=6),
+        intro=ParagraphStyle("intro", base, fontSize=8.5, leading=11, spaceAfter=4),
+        section=ParagraphStyle("section", base, fontName=BOLD, fontSize=10, leading=13, backColor=SHADE,
+                               borderPadding=(2, 3, 2, 3), spaceBefore=9, spaceAfter=5),
+        label=ParagraphStyle("label", base, fontSize=8.5, leading=10.5, textColor=colors.HexColor("#3c4043")),
+        value=ParagraphStyle("value", base),
+        tick=ParagraphStyle("tick", base, leftIndent=12, firstLineIndent=-12, spaceAfter=1.5),
+        free_label=ParagraphStyle("free_label", base, fontSize=8.5, leading=10.5, spaceBefore=3,
+                                  textColor=colors.HexColor("#3c4043")),
+        free=ParagraphStyle("free", base, leftIndent=6, spaceAfter=3),
+        flag=ParagraphStyle("flag", base, fontName=OBLIQUE, fontSize=7.5, leading=9, textColor=colors.HexColor("#a50e0e")),
+        notice=ParagraphStyle("notice", base, fontName=OBLIQUE, fontSize=7.5, leading=9.5, spaceBefore=6,
+                              textColor=colors.HexColor("#5f6368")),
+        cell=ParagraphStyle("cell", base, fontSize=8, leading=10),
+        cell_head=ParagraphStyle("cell_head", base, fontName=BOLD, fontSize=8, leading=10),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _frags(text: str, style: ParagraphStyle) -> tuple[Any, ...]:
+    return tuple(Paragraph(text, style).frags)
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph whose parsed fragments are reused: fixed labels repeat in every document, and parsing the
+    mini-markup is a third of the build time. Fragments are only read while wrapping and drawing."""
+    return Paragraph(text, style, frags=list(_frags(text, style)))
+
+
+def label_markup(label: Label) -> str:
+    """The form-language label, with the second language underneath in italics for a bilingual rendering."""
+    if label.second is None or label.second == label.text:
+        return markup(label.text)
+    return f"{markup(label.text)}<br/><i>{markup(label.second)}</i>"
+
+
+class Layout:
+    """Turns one form's blocks into flowables; ``flag`` is the translation warning for free text, if any."""
+
+    def __init__(self, flag: str | None) -> None:
+        self.s = styles()
+        self.flag = flag
+
+    def flowables(self, blocks: Sequence[Block]) -> list[Flowable]:
+        out: list[Flowable] = []
+        pending: list[Field] = []
+        for block in blocks:
+            if isinstance(block, Field):
+                pending.append(block)
+                continue
+            if pending:
+                out.append(self.field_table(pending))
+                pending = []
+            out.extend(self.block(block))
+        if pending:
+            out.append(self.field_table(pending))
+        return out
+
+    def block(self, block: Block) -> list[Flowable]:
+        s = self.s
+        if isinstance(block, Title):
+            items: list[Flowable] = [para(label_markup(block.label), s.title)]
+            if block.subtitle:
+                items.append(para(label_markup(block.subtitle), s.subtitle))
+            return [*items, Spacer(1, 4)]
+        if isinstance(block, Intro):
+            return [para(label_markup(block.label), s.intro)]
+        if isinstance(block, Section):
+            return [para(label_markup(block.label), s.section)]
+        if isinstance(block, Ticks):
+            return self.ticks(block)
+        if isinstance(block, FreeText):
+            return self.free_text(block)
+        if isinstance(block, Rows):
+            return [self.rows(block)]
+        if isinstance(block, Signature):
+            return [self.signature(block)]
+        if isinstance(block, Notice):
+            return [para(markup(block.text), s.notice)]
+        if isinstance(block, NewPage):
+            return [PageBreak()]
+        raise TypeError(f"no layout for {type(block).__name__}")
+
+    def value_markup(self, value: str, free_text: bool) -> str:
+        text = markup(value) if value.strip() else FILL
+        if free_text and self.flag and value.strip():
+            text += f'<br/><font size="7" color="#a50e0e"><i>{markup(self.flag)}</i></font>'
+        return text
+
+    def cell(self, text: str, style: ParagraphStyle, width: float, rich: str | None = None) -> str | Paragraph:
+        """Plain text that fits on one line is drawn as a table string (no markup parsing or line breaking at all,
+        hence nothing to escape); anything longer or styled becomes a wrapping Paragraph."""
+        plain = clean(text) if text.strip() else FILL
+        if rich is None and "\n" not in plain and stringWidth(plain, style.fontName, style.fontSize) <= width - 12:
+            return plain
+        return para(rich if rich is not None else markup(plain), style)
+
+    def label_cell(self, label: Label, style: ParagraphStyle, width: float) -> str | Paragraph:
+        rich = None if label.second is None or label.second == label.text else label_markup(label)
+        return self.cell(label.text, style, width, rich)
+
+    def field_table(self, fields: Sequence[Field]) -> Table:
+        left, right = CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62
+        rows = []
+        for f in fields:
+            flagged = f.free_text and self.flag and f.value.strip()
+            rich = self.value_markup(f.value, True) if flagged else None
+            rows.append([self.label_cell(f.label, self.s.label, left), self.cell(f.value, self.s.value, right, rich)])
+        table = Table(rows, colWidths=[left, right], hAlign="LEFT")
+        table.setStyle(_FIELD_STYLE)
+        return table
+
+    def ticks(self, block: Ticks) -> list[Flowable]:
+        items: list[Flowable] = []
+        if block.lead:
+            items.append(para(label_markup(block.lead), self.s.label))
+        for tick in block.options:
+            text = f"{CHECKED if tick.checked else UNCHECKED} {label_markup(tick.label)}"
+            if tick.detail:
+                text += f": <b>{markup(tick.detail)}</b>"
+            items.append(para(text, self.s.tick))
+        return [*items, Spacer(1, 3)]
+
+    def free_text(self, block: FreeText) -> list[Flowable]:
+        parts = paragraphs(block.value)
+        head = para(label_markup(block.label), self.s.free_label)
+        if not parts:
+            return [KeepTogether([head, para(FILL, self.s.free)])]
+        body = [para(part, self.s.free) for part in parts]
+        if block.free_text and self.flag:
+            body.append(para(markup(self.flag), self.s.flag))
+        return [KeepTogether([head, body[0]]), *body[1:]]
+
+    def rows(self, block: Rows) -> Table:
+        width = CONTENT_WIDTH / len(block.headers)
+        head = [self.label_cell(h, self.s.cell_head, width) for h in block.headers]
+        body = [[self.cell(cell, self.s.cell, width) for cell in row] for row in block.rows]
+        if not body:
+            body = [[FILL for _ in block.headers]]
+        table = Table([head, *body], repeatRows=1, hAlign="LEFT", colWidths=[width] * len(block.headers))
+        table.setStyle(_ROWS_STYLE)
+        return table
+
+    def signature(self, block: Signature) -> Flowable:
+        table = self.field_table(block.fields)
+        left = CONTENT_WIDTH * 0.38
+        mark = [[self.label_cell(block.signature, self.s.label, left), ""]]
+        if block.stamp:
+            mark.append([self.label_cell(block.stamp, self.s.label, left), ""])
+        boxes = Table(mark, colWidths=[CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62], rowHeights=[16 * mm] * len(mark),
+                      hAlign="LEFT")
+        boxes.setStyle(_FIELD_STYLE)
+        return KeepTogether([Spacer(1, 4), table, boxes])
+
+
+_FIELD_STYLE = TableStyle(
+    [
+        ("FONT", (0, 0), (0, -1), "DejaVuSans", 8.5, 10.5),
+        ("TEXTCOLOR", (0, 0), (0, -1), colors.HexColor("#3c4043")),
+        ("FONT", (1, 0), (1, -1), "DejaVuSans", 9, 11.5),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f8f9fa")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
+_ROWS_STYLE = TableStyle(
+    [
+        ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 8, 10),
+        ("FONT", (0, 1), (-1, -1), "DejaVuSans", 8, 10),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+)
+
+
+class NumberedCanvas(Canvas):
+    """Defers every page until the end so the footer can say "page X of Y" in a single layout pass."""
+
+    def __init__(self, *args: Any, header: str, footer: Callable[[int, int], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._header = header
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab API
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._decorate(number, total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, number: int, total: int) -> None:
+        register_fonts()
+        self.saveState()
+        self.setFont("DejaVuSans", 7)
+        self.setFillColor(colors.HexColor("#5f6368"))
+        self.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, self._header)
+        self.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, self._footer(number, total))
+        self.restoreState()
+
+
+def canvas_maker(header: str, footer: Callable[[int, int], str]) -> Callable[..., Canvas]:
+    return partial(NumberedCanvas, header=header, footer=footer)

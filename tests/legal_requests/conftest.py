@@ -1,0 +1,95 @@
+"""The wizard's story fixtures: a Finnish unit, its investigator, a prosecutor who approves, a case."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import csrf_from
+
+
+@pytest.fixture
+def unit(factory):
+    return factory.unit(code="FIPOL", country="FI", timezone="Europe/Helsinki")
+
+
+@pytest.fixture
+def investigator(factory, unit):
+    return factory.user("investigator", units=[unit], name="Ilona Investigator")
+
+
+@pytest.fixture
+def prosecutor(factory, unit):
+    return factory.user("approver", units=[unit], authority="prosecutor", name="Pekka Prosecutor")
+
+
+@pytest.fixture
+def case(factory, unit, investigator):
+    return factory.case(unit, created_by=investigator, offence="solicitation_of_children", max_penalty_years=2,
+                        reference="2026/CSA/0412")
+
+
+def version_from(html: str) -> str:
+    m = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', html)
+    assert m, "no version field in the page"
+    return m.group(1) or m.group(2)
+
+
+class Wizard:
+    """Drives the wizard like a browser: read the page (CSRF token, version), post the step's fields."""
+
+    def __init__(self, client, request_id: int) -> None:
+        self.client = client
+        self.id = request_id
+
+    def url(self, step: str) -> str:
+        return f"/requests/{self.id}/wizard/{step}"
+
+    def page(self, step: str):
+        return self.client.get(self.url(step))
+
+    def post(self, step: str, data: dict, *, button: str = "save", version: str | None = None):
+        html = self.page(step).get_data(as_text=True)
+        form = {"csrf_token": csrf_from(html), "version": version or version_from(html), button: "x", **data}
+        return self.client.post(self.url(step), data=form)
+
+
+@pytest.fixture
+def start(client, login, investigator, case):
+    """Log the investigator in, start a request in the case the way the case page does, return a Wizard."""
+
+    def do(user=None, in_case=None):
+        login(user or investigator)
+        target = in_case or case
+        token = csrf_from(client.get(f"/cases/{target.id}").get_data(as_text=True))
+        resp = client.post(f"/cases/{target.id}/requests", data={"csrf_token": token})
+        assert resp.status_code == 302 and "/wizard/target" in resp.headers["Location"], resp.headers.get("Location")
+        request_id = int(re.search(r"/requests/(\d+)/", resp.headers["Location"]).group(1))
+        return Wizard(client, request_id)
+
+    return do
+
+
+TARGET = {"provider": "Instagram", "identifiers-0-kind": "username", "identifiers-0-value": "@Jane.Doe",
+          "period_start": "2026-10-01", "period_end": "2026-11-01"}
+DETAILS = {"facts_summary": "An adult contacted a 12-year-old through Instagram and proposed a meeting.",
+           "legal_provisions": "Criminal Code (39/1889) chapter 20 section 8b",
+           "necessity_proportionality": "Only the subscriber data can identify the suspect; no other means.",
+           "time_range_start": "2026-10-01T00:00", "time_range_end": "2026-11-01T00:00", "language": "en"}
+
+
+@pytest.fixture
+def walk():
+    """Take a started wizard through every step up to review with the happy-path answers."""
+
+    def do(wiz: Wizard, route: str = "eu-epoc", target: dict | None = None, details: dict | None = None):
+        for step, data in (("target", target or TARGET), ("data", {"data_categories": "subscriber_data"}),
+                           ("urgency", {}), ("route", {"route": route}), ("details", details or DETAILS)):
+            resp = wiz.post(step, data)
+            if resp.status_code != 302:
+                open("/tmp/f_page.html", "w").write(resp.get_data(as_text=True))
+            assert resp.status_code == 302, step
+        return wiz
+
+    return do

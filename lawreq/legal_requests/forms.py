@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lawreq.web.choices import choices
@@ -49,4 +49,4 @@ class ActionForm(FlaskForm):
     reason = SelectField("Reason", choices=choices([("", "—"), *REFUSAL_REASONS.items()]), validators=[Optional()])
     received = TextAreaField("What came back", validators=[Optional(), Length(max=4000)],
                              description="Describe the data received (not the data itself).")
-    version = StringField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired()])

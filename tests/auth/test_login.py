@@ -155,3 +155,13 @@ def test_open_redirect_after_login_is_refused(client, factory):
     resp = client.post("/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD,
                                                               "csrf_token": token})
     assert resp.headers["Location"].endswith("/home")
+
+
+def test_ip_throttle_refuses_after_the_limit_and_forgives_after_a_minute():
+    from lawreq.auth.services import IpThrottle
+
+    throttle = IpThrottle()
+    assert all(throttle.allow("10.0.0.1", 3, now=100.0 + i) for i in range(3))
+    assert throttle.allow("10.0.0.1", 3, now=103.0) is False
+    assert throttle.allow("10.0.0.2", 3, now=103.0) is True  # another address is not affected
+    assert throttle.allow("10.0.0.1", 3, now=161.5) is True

@@ -80,7 +80,8 @@ def app(database_url, tmp_path_factory):
     application = create_app({**TEST_CONFIG, "DATABASE_URL": database_url},
                              instance_path=str(tmp_path_factory.mktemp("instance")))
     upgrade(database_url)
-    return application
+    yield application
+    application.extensions["lawreq.engine"].dispose()
 
 
 @pytest.fixture
@@ -163,3 +164,18 @@ def rules():
     from lawreq.rules import load_rules
 
     return load_rules(ROOT / "jurisdictions")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_engines():
+    """Close every pooled connection at the end of the run: apps built in tests each own an engine, and a
+    connection left to the garbage collector at interpreter exit is a ResourceWarning (an error here)."""
+    yield
+    import gc
+
+    from sqlalchemy.engine import Engine
+
+    gc.collect()
+    for obj in gc.get_objects():
+        if isinstance(obj, Engine):
+            obj.dispose()

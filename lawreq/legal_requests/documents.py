@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from lawreq.auth.models import Unit, User
 from lawreq.deadlines.models import Deadline
+from lawreq.deadlines.services import DeadlineSetupError, route_for
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.pdf import render
-from lawreq.rules import Facts, FactsError, evaluate
 
 #: Wizard identifier types → the form's identifier vocabulary.
 _ID_TYPES = {"ip": "ip_address", "numeric_id": "account", "username": "account", "email": "email",
@@ -104,12 +104,11 @@ def _role(addressee: Any) -> str:
 
 
 def _route(req: LegalRequest, rules: Any) -> Any:
-    """Re-evaluate the stored facts to get the route as the rules describe it (addressee, title, notification)."""
+    """The request's route as the rules describe it (addressee, title, notification), or None if it cannot be found."""
     try:
-        routes = evaluate(Facts.from_mapping(req.facts), rules)
-    except FactsError:
+        return route_for(req, rules)
+    except DeadlineSetupError:
         return None
-    return next((r for r in routes if r.id == req.route_id), None)
 
 
 def render_request_pdf(db: Session, req: LegalRequest, rules: Any, *, lang: str | None = None,

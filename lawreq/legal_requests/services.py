@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lawreq.audit.services import record
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
+from lawreq.deadlines.services import on_transition
 from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
@@ -175,8 +176,6 @@ def apply_route(req: LegalRequest, route: Any, rules: Any) -> None:
 def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: str | None = None,
                data: Mapping[str, Any] | None = None, expected_version: int | None = None) -> RequestEvent:
     """Move a request through its lifecycle; refuse what the table or the permissions do not allow."""
-    from lawreq.deadlines.services import on_transition  # deadlines.services imports legal_requests.models
-
     data = dict(data or {})
     if expected_version is not None and req.version != expected_version:
         raise ConflictError(f"{req.reference} changed since you opened it")
@@ -246,8 +245,6 @@ def _audit_detail(ctx: Ctx, action: str, data: dict) -> dict[str, Any]:
 
 
 def _extend_preservation(db: Session, ctx: Ctx, req: LegalRequest, note: str | None, data: dict) -> RequestEvent:
-    from lawreq.deadlines.services import on_transition  # see transition()
-
     if not permissions.can_view(ctx.actor, req) or ctx.actor.role not in ("investigator", "liaison_officer", "admin"):
         raise NotPermitted("may not extend this preservation")
     if req.state not in ("sent", "acknowledged", "partially_fulfilled"):

@@ -34,7 +34,8 @@ from lawreq.pdf.blocks import (
     Ticks,
     Title,
 )
-from lawreq.pdf.fonts import BOLD, OBLIQUE, register_fonts
+from lawreq.pdf.flowables import FieldGrid, Font, Lines, Run
+from lawreq.pdf.fonts import BOLD, BOLD_OBLIQUE, OBLIQUE, REGULAR, register_fonts
 from lawreq.pdf.text import clean, markup, paragraphs
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -44,6 +45,14 @@ FILL = "…"
 CHECKED, UNCHECKED = "☒", "☐"
 GRID = colors.HexColor("#9aa0a6")
 SHADE = colors.HexColor("#e8eaed")
+LABEL_SHADE = colors.HexColor("#f8f9fa")
+INK, SOFT_INK = colors.black, colors.HexColor("#3c4043")
+# Plain-text fonts of the lean flowables, matching the Paragraph styles below: (upright, italic) per role.
+LABEL_FONTS = (Font(REGULAR, 8.5, 10.5, SOFT_INK), Font(OBLIQUE, 8.5, 10.5, SOFT_INK))
+VALUE_FONT = Font(REGULAR, 9, 11.5, INK)
+TICK_FONTS = (Font(REGULAR, 9, 11.5, INK), Font(OBLIQUE, 9, 11.5, INK))
+SECTION_FONTS = (Font(BOLD, 10, 13, INK), Font(BOLD_OBLIQUE, 10, 13, INK))
+TICK_INDENT = 12
 
 
 @cache
@@ -80,6 +89,14 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A Paragraph whose parsed fragments are reused: fixed labels repeat in every document, and parsing the
     mini-markup is a third of the build time. Fragments are only read while wrapping and drawing."""
     return Paragraph(text, style, frags=list(_frags(text, style)))
+
+
+def label_runs(label: Label, fonts: tuple[Font, Font]) -> list[Run]:
+    """A label as plain runs for :class:`Lines`: the form language upright, the second language in italics."""
+    runs = [Run(clean(label.text), fonts[0])]
+    if label.second is not None and label.second != label.text:
+        runs.append(Run(clean(label.second), fonts[1]))
+    return runs
 
 
 def label_markup(label: Label) -> str:
@@ -121,7 +138,8 @@ class Layout:
         if isinstance(block, Intro):
             return [para(label_markup(block.label), s.intro)]
         if isinstance(block, Section):
-            return [para(label_markup(block.label), s.section)]
+            return [Lines(label_runs(block.label, SECTION_FONTS), space_before=9, space_after=5, shade=SHADE,
+                          padding=(2, 3))]
         if isinstance(block, Ticks):
             return self.ticks(block)
         if isinstance(block, FreeText):
@@ -154,26 +172,27 @@ class Layout:
         rich = None if label.second is None or label.second == label.text else label_markup(label)
         return self.cell(label.text, style, width, rich)
 
-    def field_table(self, fields: Sequence[Field]) -> Table:
-        left, right = CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62
+    def field_table(self, fields: Sequence[Field]) -> FieldGrid:
+        left, right = FIELD_WIDTHS
         rows = []
         for f in fields:
             flagged = f.free_text and self.flag and f.value.strip()
             rich = self.value_markup(f.value, True) if flagged else None
-            rows.append([self.label_cell(f.label, self.s.label, left), self.cell(f.value, self.s.value, right, rich)])
-        table = Table(rows, colWidths=[left, right], hAlign="LEFT")
-        table.setStyle(_FIELD_STYLE)
-        return table
+            rows.append((self.label_cell(f.label, self.s.label, left), self.cell(f.value, self.s.value, right, rich)))
+        return _grid(rows)
 
     def ticks(self, block: Ticks) -> list[Flowable]:
         items: list[Flowable] = []
         if block.lead:
-            items.append(para(label_markup(block.lead), self.s.label))
+            items.append(Lines(label_runs(block.lead, LABEL_FONTS)))
         for tick in block.options:
-            text = f"{CHECKED if tick.checked else UNCHECKED} {label_markup(tick.label)}"
-            if tick.detail:
-                text += f": <b>{markup(tick.detail)}</b>"
-            items.append(para(text, self.s.tick))
+            box = CHECKED if tick.checked else UNCHECKED
+            if tick.detail:  # user values in bold after the label: the one case that needs Paragraph markup
+                text = f"{box} {label_markup(tick.label)}: <b>{markup(tick.detail)}</b>"
+                items.append(para(text, self.s.tick))
+                continue
+            items.append(Lines(label_runs(tick.label, TICK_FONTS), mark=Run(box, TICK_FONTS[0]), indent=TICK_INDENT,
+                               space_after=1.5))
         return [*items, Spacer(1, 3)]
 
     def free_text(self, block: FreeText) -> list[Flowable]:
@@ -198,28 +217,22 @@ class Layout:
 
     def signature(self, block: Signature) -> Flowable:
         table = self.field_table(block.fields)
-        left = CONTENT_WIDTH * 0.38
-        mark = [[self.label_cell(block.signature, self.s.label, left), ""]]
+        left = FIELD_WIDTHS[0]
+        marks: list[tuple[str | Paragraph, str | Paragraph]] = [
+            (self.label_cell(block.signature, self.s.label, left), "")
+        ]
         if block.stamp:
-            mark.append([self.label_cell(block.stamp, self.s.label, left), ""])
-        boxes = Table(mark, colWidths=[CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62], rowHeights=[16 * mm] * len(mark),
-                      hAlign="LEFT")
-        boxes.setStyle(_FIELD_STYLE)
-        return KeepTogether([Spacer(1, 4), table, boxes])
+            marks.append((self.label_cell(block.stamp, self.s.label, left), ""))
+        return KeepTogether([Spacer(1, 4), table, _grid(marks, min_height=16 * mm)])
 
 
-_FIELD_STYLE = TableStyle(
-    [
-        ("FONT", (0, 0), (0, -1), "DejaVuSans", 8.5, 10.5),
-        ("TEXTCOLOR", (0, 0), (0, -1), colors.HexColor("#3c4043")),
-        ("FONT", (1, 0), (1, -1), "DejaVuSans", 9, 11.5),
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f8f9fa")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-)
+FIELD_WIDTHS = (CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62)
+
+
+def _grid(rows: Sequence[tuple[str | Paragraph, str | Paragraph]], min_height: float = 0) -> FieldGrid:
+    return FieldGrid(rows, FIELD_WIDTHS, (LABEL_FONTS[0], VALUE_FONT), grid=GRID, label_shade=LABEL_SHADE,
+                     min_height=min_height)
+
 _ROWS_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 8, 10),

@@ -12,7 +12,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from lawreq.pdf import InvalidFieldError, MissingFieldsError, UnknownFormError, render
 from lawreq.pdf.fonts import FONT_DIR
-from lawreq.pdf.render import example
 from tests.pdf.conftest import page_texts, pdf_text
 
 

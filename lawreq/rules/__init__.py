@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lawreq.rules.engine import evaluate
-from lawreq.rules.facts import Facts, FactsError
+from lawreq.rules.engine import evaluate, find_route
+from lawreq.rules.facts import FACT_KEYS, Facts, FactsError
 from lawreq.rules.loader import RulesError, check_rules, default_rules_path, load_rules
 from lawreq.rules.model import (
     Citation,
@@ -21,7 +21,7 @@ from lawreq.rules.route import Addressee, Route
 from lawreq.rules.ruleset import RuleSet
 
 __all__ = [
-    "Addressee", "Citation", "Country", "DeadlineRule", "DomesticProcedure", "Entity", "Fact", "Facts",
+    "FACT_KEYS", "Addressee", "Citation", "Country", "DeadlineRule", "DomesticProcedure", "Entity", "Fact", "Facts",
     "FactsError", "FieldSpec", "Offence", "Provider", "Route", "RuleProblem", "RuleSet", "RulesError",
-    "check_rules", "default_rules_path", "evaluate", "load_rules",
+    "check_rules", "default_rules_path", "evaluate", "find_route", "load_rules",
 ]

@@ -8,6 +8,7 @@ addressee, HQ, local entity), builds the fact context the conditions read, and a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -265,6 +266,28 @@ def evaluate(facts: Facts, rules: RuleSet) -> list[Route]:
     order = {id(r): i for i, r in enumerate(routes)}
     return sorted(routes, key=lambda r: (not r.available, r.kind in PRESERVATION_KINDS,
                                          r.expected_days if r.available else 0, order[id(r)]))
+
+
+def find_route(facts: Facts | Mapping[str, Any], rules: RuleSet, route_id: str, *,
+               today: date | None = None) -> Route | None:
+    """The route ``route_id`` as :func:`evaluate` describes it for ``facts`` (open or closed), or None when the
+    rules give these facts no such route (a route id from older rules, or a procedure of another country).
+
+    This is the one definition of "the request's route": the wizard, the API, the deadlines and the PDF seam all
+    look a request's route up here, so they can never disagree about its addressee, deadlines or form. Each
+    caller keeps its own answer to "not found" and "not open" (a 422, a setup error, a wizard redirect).
+
+    :param facts: validated :class:`Facts`, or a request's stored facts (read with :meth:`Facts.from_request`:
+        keys the engine does not read and unanswered facts are ignored).
+    :param today: the date stored facts describe when they carry none; required with a mapping, so every caller
+        says which clock it reads instead of each falling back to a different one.
+    :raises FactsError: when the facts are invalid or name an unknown provider, country or offence.
+    """
+    if not isinstance(facts, Facts):
+        if today is None:
+            raise TypeError("find_route needs today= to read stored facts")
+        facts = Facts.from_request(facts, today=today, rules=rules)
+    return next((route for route in evaluate(facts, rules) if route.id == route_id), None)
 
 
 #: Preservation keeps data but delivers none: among open routes they rank after every route that produces the

@@ -20,8 +20,9 @@ class FactsError(ValueError):
         super().__init__(f"{fact}: {message}")
 
 
-_KEYS = ("issuing_country", "provider", "data_categories", "offence", "issuer", "max_penalty_years",
-         "committed_online", "emergency", "target_resides_in", "offence_committed_in", "date")
+#: Every fact the engine reads; :meth:`Facts.from_mapping` refuses any other key.
+FACT_KEYS = ("issuing_country", "provider", "data_categories", "offence", "issuer", "max_penalty_years",
+             "committed_online", "emergency", "target_resides_in", "offence_committed_in", "date")
 
 
 def _country(name: str, value: Any) -> str:
@@ -100,8 +101,8 @@ class Facts:
         :raises FactsError: naming the first fact that is wrong.
         """
         for key in data:
-            if key not in _KEYS:
-                raise FactsError(str(key), f"unknown fact (known: {', '.join(_KEYS)})")
+            if key not in FACT_KEYS:
+                raise FactsError(str(key), f"unknown fact (known: {', '.join(FACT_KEYS)})")
         for key in ("issuing_country", "provider", "data_categories", "offence"):
             if data.get(key) in (None, "", [], ()):
                 raise FactsError(key, "this fact is required")
@@ -132,6 +133,17 @@ class Facts:
         if rules is not None:
             facts.check_ids(rules)
         return facts
+
+    @classmethod
+    def from_request(cls, data: Mapping[str, Any], *, today: date, rules: RuleSet | None = None) -> Facts:
+        """The facts of a stored request: like :meth:`from_mapping`, but keys the engine does not read and
+        unanswered (``None``) facts are left out, so a draft that stores more than the engine reads still evaluates.
+
+        :param today: the date the facts describe when they store none (callers pass the app's clock).
+        :raises FactsError: naming the first fact that is wrong.
+        """
+        return cls.from_mapping({k: v for k, v in data.items() if k in FACT_KEYS and v is not None},
+                                today=today, rules=rules)
 
     def check_ids(self, rules: RuleSet) -> None:
         """Raise :class:`FactsError` (with the nearest known ids) for an unknown provider, country or offence."""

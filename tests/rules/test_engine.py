@@ -5,15 +5,17 @@ from typing import Any
 
 import pytest
 
-from lawreq.rules import Facts, RuleSet, evaluate
+from lawreq.rules import Facts, FactsError, RuleSet, evaluate, find_route
 from lawreq.rules.route import Route
 
 DAY = date(2026, 11, 23)
 
 
+BASE_FACTS = {"issuing_country": "FI", "provider": "acme", "data_categories": ["subscriber_data"], "offence": "fraud"}
+
+
 def _routes(rules: RuleSet, **facts: Any) -> dict[str, Route]:
-    mapping = {"issuing_country": "FI", "provider": "acme", "data_categories": ["subscriber_data"],
-               "offence": "fraud", "date": DAY, **facts}
+    mapping = {**BASE_FACTS, "date": DAY, **facts}
     return {r.id: r for r in evaluate(Facts.from_mapping(mapping, rules=rules), rules)}
 
 
@@ -141,3 +143,52 @@ def test_route_json_has_the_design_keys(fixture_rules: RuleSet) -> None:
     assert [f["name"] for f in data["fields"]] == ["facts_summary", "emergency_justification"]
     assert data["citations"][0] == {"instrument": "Test Regulation", "article": "Art. 1",
                                     "url": "https://example.org/test"}
+
+
+# --- find_route: the one lookup of "the request's route" ------------------------------------------------------
+#: A request's stored facts: the draft keeps more than the engine reads, and unanswered facts as None.
+STORED = {"issuing_country": "FI", "provider": "acme", "data_categories": ["subscriber_data"], "offence": "fraud",
+          "max_penalty_years": None, "target_resides_in": None, "emergency_justification": "not an engine fact"}
+
+
+def test_find_route_returns_the_route_evaluate_gives_for_stored_facts(fixture_rules: RuleSet) -> None:
+    route = find_route(STORED, fixture_rules, "test-production", today=DAY)
+    assert route == _routes(fixture_rules)["test-production"]
+    assert route is not None and route.available
+
+
+def test_find_route_takes_validated_facts_as_they_are(fixture_rules: RuleSet) -> None:
+    facts = Facts.from_mapping({**BASE_FACTS, "date": date(2026, 8, 17)}, rules=fixture_rules)
+    route = find_route(facts, fixture_rules, "test-production")
+    assert route is not None and not route.available  # closed routes are found too: the caller decides
+
+
+@pytest.mark.parametrize(("day", "open_"), [(date(2026, 8, 17), False), (date(2026, 8, 18), True)])
+def test_find_route_reads_stored_facts_on_the_day_the_caller_says(fixture_rules: RuleSet, day: date,
+                                                                    open_: bool) -> None:
+    route = find_route(STORED, fixture_rules, "test-production", today=day)
+    assert route is not None and route.available is open_
+    dated = find_route({**STORED, "date": "2026-08-18"}, fixture_rules, "test-production", today=date(2026, 8, 17))
+    assert dated is not None and dated.available  # a stored date wins over today
+
+
+@pytest.mark.parametrize("route_id", ["no-such-route", "fi-police-request"])
+def test_find_route_is_none_for_a_route_the_rules_do_not_give_these_facts(fixture_rules: RuleSet,
+                                                                           route_id: str) -> None:
+    # fi-police-request exists, but only for requests issued in Finland
+    assert find_route({**STORED, "issuing_country": "DE"}, fixture_rules, route_id, today=DAY) is None
+
+
+@pytest.mark.parametrize(("change", "fact"), [({"provider": "acne"}, "provider"),
+                                              ({"provider": None}, "provider"),
+                                              ({"emergency": "yes"}, "emergency")])
+def test_find_route_raises_facts_error_naming_the_invalid_fact(fixture_rules: RuleSet, change: dict,
+                                                               fact: str) -> None:
+    with pytest.raises(FactsError) as caught:
+        find_route({**STORED, **change}, fixture_rules, "test-production", today=DAY)
+    assert caught.value.fact == fact
+
+
+def test_find_route_needs_a_date_for_stored_facts(fixture_rules: RuleSet) -> None:
+    with pytest.raises(TypeError, match="today="):
+        find_route(STORED, fixture_rules, "test-production")

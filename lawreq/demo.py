@@ -17,7 +17,7 @@ from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import services
 from lawreq.legal_requests.models import Case
-from lawreq.rules import Facts, evaluate
+from lawreq.rules import find_route
 
 DEMO_PASSWORD = "lawreq-demo-2026"
 
@@ -116,7 +116,9 @@ def seed_requests(db: Session, app: Flask) -> None:
         if route_id is None:
             req.wizard_step = "data"
             continue
-        route = next(r for r in evaluate(Facts.from_mapping(req.facts), rules) if r.id == route_id)
+        route = find_route(req.facts, rules, route_id, today=now.date())
+        if route is None:
+            raise RuntimeError(f"demo request {ref}: route {route_id!r} is not in rules {rules.version}")
         services.save_draft(db, ctx, req, expected_version=req.version, step="review", route=route, details={
             "facts_summary": cases[ref].summary,
             "necessity_proportionality": "The account is the only lead to the person who contacted the child; "

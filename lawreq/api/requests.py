@@ -26,7 +26,7 @@ from lawreq.legal_requests import permissions, services
 from lawreq.legal_requests.identifiers import IdentifierError, normalise
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.legal_requests.queries import case_for, request_for
-from lawreq.rules import Facts, FactsError, evaluate
+from lawreq.rules import Facts, FactsError, evaluate, find_route
 from lawreq.workflow.states import TransitionError
 
 ID = "int(min=1, max=2147483647)"
@@ -257,18 +257,17 @@ def _identifiers(raw: list[dict] | None, provider_id: str | None) -> list[dict] 
 
 
 def _route(req: LegalRequest, facts: dict[str, Any], route_id: str) -> Any:
-    """The chosen route, re-evaluated from the draft's facts; only an open route may be chosen."""
+    """The chosen route for the draft's facts with this update's merged in (:func:`lawreq.rules.find_route`);
+    only an open route may be chosen."""
     ruleset = current_app.extensions["lawreq.rules"]
-    merged = {**req.facts, **facts}
-    merged.setdefault("date", utcnow().date().isoformat())
     try:
-        routes = evaluate(Facts.from_mapping(merged, rules=ruleset), ruleset)
+        engine_facts = Facts.from_request({**req.facts, **facts}, today=utcnow().date(), rules=ruleset)
     except FactsError as exc:
         raise ApiError(422, f"facts.{exc.fact}: {exc.message}",
                        {"fields": [{"path": f"facts.{exc.fact}", "message": exc.message}]}) from None
-    route = next((r for r in routes if r.id == route_id), None)
+    route = find_route(engine_facts, ruleset, route_id)
     if route is None or not route.available:
-        known = [r.id for r in routes if r.available]
+        known = [r.id for r in evaluate(engine_facts, ruleset) if r.available]
         message = f"route {route_id!r} is not open for these facts (open: {', '.join(known) or 'none'})"
         raise ApiError(422, f"route_id: {message}", {"fields": [{"path": "route_id", "message": message}]})
     return route

@@ -16,13 +16,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from lawreq.auth.models import User, memberships
+from lawreq.core.clock import utcnow
 from lawreq.deadlines import calc
 from lawreq.deadlines.models import Deadline, Reminder
 from lawreq.deadlines.notifications import notify
 from lawreq.deadlines.offsets import ReminderOffset, default_offsets, format_offset, parse_offset
 from lawreq.deadlines.periods import parse_period
 from lawreq.legal_requests.models import LegalRequest
-from lawreq.rules import DeadlineRule, Facts, FactsError, Route, RuleSet, evaluate
+from lawreq.rules import DeadlineRule, FactsError, Route, RuleSet, find_route
 
 CHANNELS = ("email", "in_app")
 #: Deadlines that only run when the transition's data says the situation arose (the rules cannot know).
@@ -112,14 +113,16 @@ def on_transition(db: Session, req: LegalRequest, action: str, at: datetime, rul
 
 
 def route_for(req: LegalRequest, rules: RuleSet) -> Route:
-    """Evaluate the request's facts and return its route as the rules describe it today."""
+    """The request's route as the rules describe it today (:func:`lawreq.rules.find_route`).
+
+    :raises DeadlineSetupError: when the request has no route, its facts are invalid or the rules lack the route.
+    """
     if not req.route_id:
         raise DeadlineSetupError(f"request {req.reference} has no route, so no deadline can be computed")
     try:
-        facts = Facts.from_mapping(req.facts or {}, rules=rules)
+        route = find_route(req.facts or {}, rules, req.route_id, today=utcnow().date())
     except FactsError as exc:
         raise DeadlineSetupError(f"request {req.reference}: facts are not valid for deadlines: {exc}") from exc
-    route = next((r for r in evaluate(facts, rules) if r.id == req.route_id), None)
     if route is None:
         raise DeadlineSetupError(f"request {req.reference}: route {req.route_id!r} is not in rules {rules.version}")
     return route

@@ -32,14 +32,11 @@ from lawreq.legal_requests.wizard_forms import (
     TargetForm,
     UrgencyForm,
 )
-from lawreq.rules import Facts, FactsError, evaluate
+from lawreq.rules import FACT_KEYS, Facts, FactsError, evaluate, find_route
 from lawreq.workflow.states import TransitionError
 
 bp = Blueprint("wizard", __name__)
 EDITORS = ("investigator", "admin")
-#: The facts the route engine reads (the draft's ``facts`` may carry more).
-ENGINE_FACTS = ("issuing_country", "provider", "data_categories", "offence", "issuer", "max_penalty_years",
-                "committed_online", "emergency", "target_resides_in", "offence_committed_in", "date")
 CONFLICT = ("Someone else saved this draft while you were editing it; their version is now stored. Your answers "
             "below are not saved yet: check them and save again to replace theirs.")
 #: Follow-ups: a preservation leads to production; an answer (data received) to the next provider.
@@ -66,16 +63,20 @@ def _unit_zone(req: LegalRequest) -> str:
 
 def evaluate_routes(req: LegalRequest) -> tuple[list[Any], str | None]:
     """The engine's routes for the draft's facts under the current rules, or the fact that stops evaluation."""
-    facts = {k: v for k, v in req.facts.items() if k in ENGINE_FACTS and v is not None}
     try:
-        return evaluate(Facts.from_mapping(facts, rules=_rules(), today=_today()), _rules()), None
+        return evaluate(Facts.from_request(req.facts, rules=_rules(), today=_today()), _rules()), None
     except FactsError as exc:
         return [], str(exc)
 
 
 def chosen_route(req: LegalRequest) -> Any:
-    routes, _ = evaluate_routes(req)
-    return next((r for r in routes if r.id == req.route_id), None)
+    """The draft's chosen route for its current facts (:func:`lawreq.rules.find_route`); None if there is none."""
+    if not req.route_id:
+        return None
+    try:
+        return find_route(req.facts, _rules(), req.route_id, today=_today())
+    except FactsError:
+        return None
 
 
 @bp.route("/requests/<int:request_id>/wizard/<step>", methods=["GET", "POST"])
@@ -341,7 +342,7 @@ def follow_up(request_id: int) -> Any:
 
 
 def _start_follow_up(parent: LegalRequest, kind: str, form: FollowUpForm) -> LegalRequest:
-    engine = {k: v for k, v in parent.facts.items() if k in ENGINE_FACTS}
+    engine = {k: v for k, v in parent.facts.items() if k in FACT_KEYS}
     details: dict[str, Any] = {"follows": parent.reference}
     if kind == "preservation":
         facts = {**engine, "emergency": False}

@@ -168,6 +168,20 @@ def test_a_request_on_an_unknown_route_gets_a_clear_error(db_session, rules, tea
         on_transition(db_session, req, "mark_sent", SENT, rules)
 
 
+def test_invalid_facts_stop_the_deadlines_with_the_fact_named(db_session, rules, team, make_request):
+    req = make_request(facts={"provider": "no-such-provider"})
+    with pytest.raises(DeadlineSetupError, match="facts are not valid for deadlines: provider"):
+        on_transition(db_session, req, "mark_sent", SENT, rules)
+
+
+def test_the_deadlines_read_stored_facts_as_the_wizard_does(db_session, rules, team, make_request):
+    # a draft stores unanswered facts as None and more than the engine reads; neither stops the clock
+    req = make_request(facts={"max_penalty_years": None, "target_resides_in": None, "committed_online": None,
+                              "emergency_justification": "not an engine fact"})
+    [deadline] = on_transition(db_session, req, "mark_sent", SENT, rules)
+    assert deadline.kind == "response"
+
+
 def test_changed_holiday_data_flags_the_open_deadline_and_tells_its_watchers_once(db_session, rules, team,
                                                                                  make_request):
     changed, unchanged = make_request(), make_request()

@@ -53,10 +53,12 @@ class Tick:
 
 @dataclass(frozen=True)
 class Ticks:
-    """A tick-box list printed in full, checked or not, as in the Official Journal forms."""
+    """A tick-box list printed in full, checked or not, as in the Official Journal forms; ``level`` nests a list
+    under the box above it (the data sub-categories of EPOC Section F)."""
 
     options: tuple[Tick, ...]
     lead: Label | None = None
+    level: int = 0
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,24 @@ Common keys::
     emergency_justification str
     deadlines               [{kind, due_at, explanation}]
     data_categories         [subscriber_data | identification_data | traffic_data | content_data]
+    data_items              [code]  the boxes under each category (EPOC F, EPOC-PR C), e.g. "subscriber.identity",
+                                  "identification.ip_records", "traffic.internet.routing": codes in
+                                  ``lawreq.pdf.forms.common.ITEM_CATEGORY``; each must belong to a requested category
+    data_item_details       {code: str}  text after the box ("other: …", "specify if necessary: …"); ticks it
     data_details            str   further specification or limitation of the data sought
     identifiers             [{type, value, time_range_start, time_range_end, timezone}]
                             type: ip_address | phone | email | imei | mac | account | service | other
-    offence                 {id, label, legal_provisions, max_penalty_years, annex_iv_category}
+    offence                 {id, label, legal_provisions, max_penalty_years, annex_iv_category, lists,
+                             committed_online}
+                            lists: the Art. 5(4) lists of offences.yaml (dir_2011_93, dir_2019_713, dir_2013_40,
+                            dir_2017_541); with committed_online they tick the EPOC G(c) ground for traffic/content
+    controller              {addressed_to: controller | processor, reason: unidentifiable | detrimental,
+                             processor_informs: bool}                              EPOC G(d), EPOC-PR D (Art. 5(6))
+    contact_authority       {name, address, phone, email}   EPOC I(d): contact point if not the issuing authority
     proceedings             "criminal" (default) | "sentence_execution"
     facts_summary           str
     necessity_proportionality str
-    notification            {required: bool, enforcing_state, enforcing_authority}
+    notification            {required: bool, enforcing_state, enforcing_authority, additional_information}
     confidentiality_request str   also the justification for delaying information to the user (EPOC Section H)
     previous_request        {type: preservation | production, authority, reference, issued_at, transmitted_at,
                              addressee_file_number}
@@ -51,7 +61,9 @@ Form-specific keys::
                              previous_reference, relationship_to_offence, custodian, mla_intent: bool}  budapest_29
     mla                     {requested_authority, requested_state, legal_basis, measures, return_channel, status,
                              previous_reference, prosecution_office, court}                   mla_letter
-    eio                     {executing_state, urgency: deletion | trial | other, urgency_details, measures}
+    eio                     {executing_state, urgency: deletion | trial | other, urgency_details, measures,
+                             earlier: {authority, reference, issued_at, state},
+                             remedies: {sought: bool, details, authority}}
                                                                                                eio_annex_a
     emergency_facts         {threat, persons_at_risk, imminence, how_data_helps}      us_emergency_disclosure
     domestic                {authority, legal_basis, order_text}                       domestic_order_draft

@@ -36,8 +36,8 @@ class Run:
 class Lines(Flowable):
     """Runs of plain text one under the other, optionally behind a hanging mark (the tick-box) and on a shaded bar.
 
-    ``mark`` is drawn on the first line at x=0 and every line of text starts at ``indent``, which is how a tick-box
-    list reads in the Official Journal forms.
+    ``mark`` is drawn on the first line at ``offset`` and every line of text starts ``indent`` further right, which
+    is how a tick-box list reads in the Official Journal forms.
     """
 
     def __init__(
@@ -46,6 +46,7 @@ class Lines(Flowable):
         *,
         mark: Run | None = None,
         indent: float = 0,
+        offset: float = 0,
         space_before: float = 0,
         space_after: float = 0,
         shade: Color | None = None,
@@ -55,6 +56,7 @@ class Lines(Flowable):
         self.runs = tuple(runs)
         self.mark = mark
         self.indent = indent
+        self.offset = offset
         self.spaceBefore = space_before
         self.spaceAfter = space_after
         self.shade = shade
@@ -65,7 +67,7 @@ class Lines(Flowable):
     def _layout(self, width: float) -> None:
         if self._for_width == width:
             return
-        room = width - self.indent
+        room = width - self.offset - self.indent
         self._lines = [
             (line, run.font)
             for run in self.runs
@@ -104,8 +106,8 @@ class Lines(Flowable):
         for index, (line, font) in enumerate(self._lines):
             baseline = top - font.size  # where a Paragraph puts its first baseline
             if index == 0 and self.mark is not None:
-                _out(text, self.mark.text, self.mark.font, 0, baseline)
-            _out(text, line, font, self.indent, baseline)
+                _out(text, self.mark.text, self.mark.font, self.offset, baseline)
+            _out(text, line, font, self.offset + self.indent, baseline)
             top -= font.leading
         canv.drawText(text)
 
@@ -115,7 +117,7 @@ class _PreSplit(Lines):
 
     def __init__(self, whole: Lines, lines: list[tuple[str, Font]], *, space_before: float, space_after: float,
                  mark: Run | None) -> None:
-        super().__init__(whole.runs, mark=mark, indent=whole.indent, space_before=space_before,
+        super().__init__(whole.runs, mark=mark, indent=whole.indent, offset=whole.offset, space_before=space_before,
                          space_after=space_after, shade=whole.shade, padding=(whole.pad_y, whole.pad_x))
         self._lines = lines
         self._for_width = whole._for_width

@@ -183,17 +183,19 @@ class Layout:
 
     def ticks(self, block: Ticks) -> list[Flowable]:
         items: list[Flowable] = []
+        offset = block.level * TICK_INDENT
         if block.lead:
-            items.append(Lines(label_runs(block.lead, LABEL_FONTS)))
+            items.append(Lines(label_runs(block.lead, LABEL_FONTS), offset=offset))
         for tick in block.options:
             box = CHECKED if tick.checked else UNCHECKED
             if tick.detail:  # user values in bold after the label: the one case that needs Paragraph markup
                 text = f"{box} {label_markup(tick.label)}: <b>{markup(tick.detail)}</b>"
-                items.append(para(text, self.s.tick))
+                style = self.s.tick if not offset else _indented(self.s.tick, offset)
+                items.append(para(text, style))
                 continue
             items.append(Lines(label_runs(tick.label, TICK_FONTS), mark=Run(box, TICK_FONTS[0]), indent=TICK_INDENT,
-                               space_after=1.5))
-        return [*items, Spacer(1, 3)]
+                               offset=offset, space_after=1.5))
+        return [*items, Spacer(1, 3 if not block.level else 1)]
 
     def free_text(self, block: FreeText) -> list[Flowable]:
         parts = paragraphs(block.value)
@@ -227,6 +229,11 @@ class Layout:
 
 
 FIELD_WIDTHS = (CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62)
+
+
+@cache
+def _indented(style: ParagraphStyle, offset: float) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}+{offset:g}", style, leftIndent=style.leftIndent + offset)
 
 
 def _grid(rows: Sequence[tuple[str | Paragraph, str | Paragraph]], min_height: float = 0) -> FieldGrid:

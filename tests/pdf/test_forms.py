@@ -163,3 +163,78 @@ def test_mla_letter_and_eio_name_the_requested_authority_and_legal_basis():
     eio = pdf_text(render("eio_annex_a", example("eio_annex_a")))
     assert "EUROPEAN INVESTIGATION ORDER (EIO)" in eio and "SECTION B: Urgency" in eio
     assert "☒ evidence being tampered with or deleted" in eio
+
+
+def _ticked(text: str, label: str) -> bool:
+    """Whether the tick-box right before ``label`` is checked (text is whitespace-collapsed)."""
+    at = text.find(label)
+    assert at > 0, f"{label!r} not printed"
+    box = text.rfind("☒", 0, at), text.rfind("☐", 0, at)
+    return box[0] > box[1]
+
+
+def test_epoc_section_f_ticks_the_data_items_under_their_categories(request_data):
+    text = pdf_text(render("epoc", request_data))
+    assert in_order(text, "SECTION F", "subscriber data", "profile information (e.g. user name, screen name",
+                    "data requested for the sole purpose of identifying the user", "IP connection records",
+                    "traffic data", "(i) for (mobile) telephony:", "call attempt(s)", "(iv) other:",
+                    "purchase history", "content data", "(web)mailbox dump", "contact list", "SECTION G")
+    assert _ticked(text, "profile information (e.g. user name")
+    assert not _ticked(text, "debit or credit card information")
+    assert not _ticked(text, "call attempt(s)")
+    assert "IP addresses and source ports of every login" in text
+
+
+def test_a_data_item_outside_the_requested_categories_is_refused_by_name(request_data):
+    from lawreq.pdf import InvalidFieldError
+
+    request_data["data_items"] = ["traffic.internet.routing"]
+    with pytest.raises(InvalidFieldError, match=r"data_items.*traffic_data, which data_categories does not request"):
+        render("epoc", request_data)
+    request_data["data_items"] = ["subscriber.shoe_size"]
+    with pytest.raises(InvalidFieldError, match=r"'subscriber.shoe_size' is not a data item"):
+        render("epoc", request_data)
+
+
+def test_epoc_g_ticks_the_article_5_4_ground_that_lets_traffic_data_be_ordered(request_data):
+    request_data["data_categories"] = ["subscriber_data", "traffic_data"]
+    request_data["data_items"] = ["traffic.internet.routing"]
+    request_data.pop("data_item_details")
+    text = pdf_text(render("epoc", request_data))
+    # solicitation: 1 year maximum, but a Directive 2011/93/EU offence committed online
+    assert not _ticked(text, "the offence is punishable in the issuing State by a custodial sentence of a maximum")
+    assert _ticked(text, "one of the following offences, where wholly or partly committed by means of an information")
+    assert _ticked(text, "offences as defined in Articles 3 to 7 of Directive 2011/93/EU")
+    assert not _ticked(text, "offences as defined in Articles 3 to 8 of Directive 2013/40/EU")
+    assert _ticked(text, "routing information (source IP address")
+    request_data["offence"]["committed_online"] = False
+    text = pdf_text(render("epoc", request_data))
+    assert not _ticked(text, "offences as defined in Articles 3 to 7 of Directive 2011/93/EU")
+
+
+def test_epoc_g_says_whether_the_order_goes_to_the_controller_or_a_processor(request_data):
+    text = pdf_text(render("epoc", request_data))
+    assert _ticked(text, "the order is addressed to the service provider acting as controller")
+    request_data["controller"] = {"addressed_to": "processor", "reason": "detrimental", "processor_informs": False}
+    text = pdf_text(render("epoc", request_data))
+    assert _ticked(text, "storing or processing the data on behalf of the controller")
+    assert _ticked(text, "addressing the controller might be detrimental to the investigation")
+    assert _ticked(text, "the service provider shall not inform the controller")
+    assert not _ticked(text, "the controller cannot be identified despite reasonable efforts")
+
+
+def test_epoc_k_carries_the_annex_iv_category_and_i_the_contact_point(request_data):
+    request_data["contact_authority"] = {"name": "Keskusrikospoliisi, SPOC", "email": "spoc@example.invalid"}
+    request_data["notification"] = {"required": True, "enforcing_state": "IE", "enforcing_authority": "Garda",
+                                    "additional_information": "Victim resides in FI."}
+    text = pdf_text(render("epoc", request_data))
+    assert in_order(text, "SECTION I", "Keskusrikospoliisi, SPOC", "SECTION J", "SECTION K", "Garda",
+                    "sexual exploitation of children and child pornography", "Victim resides in FI.", "SECTION L")
+
+
+def test_eio_has_sections_d_h_and_j():
+    text = pdf_text(render("eio_annex_a", example("eio_annex_a")))
+    assert in_order(text, "SECTION C", "SECTION D: Relationship to an earlier EIO", "SECTION E", "SECTION G",
+                    "SECTION H: Additional requirements for certain measures", "Not applicable", "SECTION I",
+                    "SECTION J: Legal remedies", "Etelä-Suomen syyttäjäalue", "SECTION K")
+    assert "predates its publication in the Official Journal" in text

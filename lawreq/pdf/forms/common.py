@@ -18,6 +18,36 @@ from lawreq.pdf.labels import Labels
 IDENTIFIER_TYPES = ("ip_address", "phone", "email", "imei", "mac", "account", "service", "other")
 DATA_CATEGORIES = ("subscriber_data", "identification_data", "traffic_data", "content_data")
 AUTHORITY_TYPES = ("judge", "investigating_judge", "prosecutor", "police", "central_authority", "other")
+# The boxes under each data category of EPOC Section F / EPOC-PR Section C, in the order of forms.md §1 (wording
+# reconstructed from Art. 3(9)–(12)). Codes are lawreq's: "<category>.<item>" or "<category>.<group>.<item>".
+DATA_ITEMS: dict[str, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
+    "subscriber_data": (
+        (None, ("identity", "registration", "service", "profile", "validation", "payment", "puk", "other")),
+    ),
+    "identification_data": ((None, ("ip_records", "time_range", "other")),),
+    "traffic_data": (
+        ("telephony", ("a_b_identifiers", "connection_times", "call_attempts", "base_station", "bearer", "other")),
+        ("internet", ("routing", "base_station", "volume", "connection_times", "duration", "other")),
+        ("hosting", ("logfiles", "tickets", "other")),
+        ("other", ("purchase_history", "prepaid_history", "other")),
+    ),
+    "content_data": (
+        (None, ("mailbox", "storage", "pagedump", "message_log", "voicemail", "server", "device_backup", "contacts",
+                "other")),
+    ),
+}
+
+
+def _item_code(category: str, group: str | None, item: str) -> str:
+    return ".".join(part for part in (category.removesuffix("_data"), group, item) if part)
+
+
+ITEM_CATEGORY = {
+    _item_code(category, group, item): category
+    for category, groups in DATA_ITEMS.items()
+    for group, items in groups
+    for item in items
+}
 LONG_VALUE = 300
 
 
@@ -54,6 +84,18 @@ def choice(
     if chosen not in allowed:
         raise InvalidFieldError(f"{where}{path}", f"{chosen!r} is not one of {', '.join(allowed)}")
     return str(chosen)
+
+
+def contact_authority(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """EPOC I(d): who answers questions on execution when that is not the issuing authority (a central authority)."""
+    if not get(data, "contact_authority.name"):
+        return [Field(L("contact_authority"), L.text("not_applicable"))]
+    return [
+        field(L, "contact_authority", get(data, "contact_authority.name")),
+        field(L, "auth_address", get(data, "contact_authority.address")),
+        field(L, "auth_phone", get(data, "contact_authority.phone")),
+        field(L, "auth_email", get(data, "contact_authority.email")),
+    ]
 
 
 def authority_details(L: Labels, data: Mapping[str, Any], path: str) -> list[Block]:
@@ -141,6 +183,55 @@ def category_ticks(L: Labels, data: Mapping[str, Any], lead: str = "cat_lead") -
         if category not in DATA_CATEGORIES:
             raise InvalidFieldError("data_categories", f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
     return Ticks(tuple(Tick(L(f"cat_{c}"), c in chosen) for c in DATA_CATEGORIES), L(lead))
+
+
+def data_category_blocks(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """Every category box with the boxes under it, ticked from ``data_categories`` and ``data_items``.
+
+    A sub-item of a category the request does not ask for is refused rather than printed: a ticked traffic-data
+    box under an unticked "traffic data" would contradict the order's own scope.
+    """
+    chosen = strings(data, "data_categories")
+    picked = strings(data, "data_items")
+    details = get(data, "data_item_details") or {}
+    if not isinstance(details, Mapping):
+        raise InvalidFieldError("data_item_details", "expected an object of data item code → text")
+    for category in chosen:
+        if category not in DATA_CATEGORIES:
+            raise InvalidFieldError("data_categories", f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
+    for code in [*picked, *details]:
+        where = "data_items" if code in picked else f"data_item_details.{code}"
+        if code not in ITEM_CATEGORY:
+            raise InvalidFieldError(where, f"{code!r} is not a data item; allowed: {', '.join(ITEM_CATEGORY)}")
+        if ITEM_CATEGORY[code] not in chosen:
+            raise InvalidFieldError(where, f"{code!r} belongs to {ITEM_CATEGORY[code]}, which data_categories "
+                                           "does not request")
+    blocks: list[Block] = []
+    for index, category in enumerate(DATA_CATEGORIES):
+        blocks.append(Ticks((Tick(L(f"cat_{category}"), category in chosen),), L("cat_lead") if index == 0 else None))
+        for group, items in DATA_ITEMS[category]:
+            codes = [_item_code(category, group, item) for item in items]
+            options = tuple(
+                Tick(L("item_" + code.replace(".", "_")), code in picked or bool(value(details.get(code)).strip()),
+                     value(details.get(code)))
+                for code in codes
+            )
+            lead = L(f"items_{category.removesuffix('_data')}_{group}") if group else None
+            blocks.append(Ticks(options, lead, level=1))
+    return blocks
+
+
+def records_sought(L: Labels, data: Mapping[str, Any], records_section: str | None = None) -> list[Block]:
+    """Identifiers, data categories and their limits: the data block every letter and order draft repeats, with
+    the letter's own heading between the identifiers and the records when it has one."""
+    heading: list[Block] = [Section(L(records_section))] if records_section else []
+    return [identifier_rows(L, data), *heading, category_ticks(L, data),
+            free(L, "data_details", get(data, "data_details"))]
+
+
+def pick(L: Labels, chosen: str | None, options: Sequence[tuple[str, str]], lead: str | None = None) -> Ticks:
+    """A tick-list where at most one box is ticked: ``options`` pairs each code with its label key."""
+    return Ticks(tuple(Tick(L(key), chosen == code) for code, key in options), L(lead) if lead else None)
 
 
 def categories_text(L: Labels, data: Mapping[str, Any]) -> str:

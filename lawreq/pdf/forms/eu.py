@@ -19,6 +19,9 @@ from lawreq.pdf.forms.common import (
     authority_type,
     category_ticks,
     choice,
+    contact_authority,
+    data_category_blocks,
+    pick,
     deadline_rows,
     field,
     free,
@@ -43,7 +46,13 @@ IMPOSSIBILITY_REASONS = (
     "THIRD_COUNTRY_CONFLICT",
 )
 ROLES = ("designated_establishment", "legal_representative", "emergency_fallback")
+# Art. 5(4)(b): the lists that let traffic or content data be ordered below the 3-year threshold, when the offence
+# was wholly or partly committed by means of an information system; (c) adds terrorist offences (unverified limb).
+ONLINE_LISTS = ("dir_2019_713", "dir_2011_93", "dir_2013_40")
+TERRORISM_LIST = "dir_2017_541"
 SUBSEQUENT_TYPES = ("epo", "eio", "mla", "other")
+TRANSFER_TO = ("issuing", "validating", "other")
+URGENCY = ("deletion", "trial", "other")
 
 
 def _authorities_a(L: Labels, data: Mapping[str, Any], nb_key: str) -> list[Block]:
@@ -81,6 +90,7 @@ def _issuing_details(L: Labels, data: Mapping[str, Any], section_key: str) -> li
         authority_type(L, data, "issuing_authority"),
         Ticks((Tick(L("emergency_no_validation"), unvalidated),)),
         *authority_details(L, data, "issuing_authority"),
+        *contact_authority(L, data),
         signature(L, data, "issuing_authority"),
     ]
 
@@ -107,9 +117,61 @@ def _conditions(L: Labels, data: Mapping[str, Any]) -> list[Block]:
         field(L, "off_nature", get(data, "offence.label")),
         field(L, "off_provisions", get(data, "offence.legal_provisions")),
         field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
-        field(L, "annex_iv_category", get(data, "offence.annex_iv_category")),
         free(L, "facts", get(data, "facts_summary")),
         free(L, "necessity", get(data, "necessity_proportionality")),
+    ]
+
+
+def _threshold(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """EPOC G(c): why traffic or content data may be ordered for this offence (Art. 5(4)); ticked from the
+    offence's maximum penalty, the Art. 5(4) lists it belongs to and whether it was committed online."""
+    serious = bool({"traffic_data", "content_data"} & set(strings(data, "data_categories")))
+    penalty = get(data, "offence.max_penalty_years")
+    lists = set(strings(data, "offence.lists"))
+    online = get(data, "offence.committed_online") is True
+    listed = [name for name in ONLINE_LISTS if name in lists]
+    return [
+        Ticks(
+            (
+                Tick(L("threshold_3_years"), serious and isinstance(penalty, (int, float)) and penalty >= 3),
+                Tick(L("threshold_listed_online"), serious and online and bool(listed)),
+            ),
+            L("threshold_lead"),
+        ),
+        Ticks(tuple(Tick(L(f"threshold_{name}"), serious and online and name in listed) for name in ONLINE_LISTS),
+              level=1),
+        Ticks(
+            (
+                Tick(L("threshold_terrorism"), serious and TERRORISM_LIST in lists),
+                Tick(L("threshold_not_needed"), not serious),
+            )
+        ),
+    ]
+
+
+def _controller(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """EPOC G(d) (Art. 5(6)): an order normally goes to the controller; to a processor only for stated reasons."""
+    addressed = choice(data, "controller.addressed_to", ("controller", "processor"))
+    reason = choice(data, "controller.reason", ("unidentifiable", "detrimental"))
+    informs = get(data, "controller.processor_informs")
+    processor = addressed == "processor"
+    return [
+        Ticks(
+            (
+                Tick(L("ctrl_controller"), addressed == "controller"),
+                Tick(L("ctrl_processor"), processor),
+            ),
+            L("ctrl_lead"),
+        ),
+        Ticks(
+            (
+                Tick(L("ctrl_unidentifiable"), processor and reason == "unidentifiable"),
+                Tick(L("ctrl_detrimental"), processor and reason == "detrimental"),
+                Tick(L("ctrl_informs"), processor and informs is True),
+                Tick(L("ctrl_not_informs"), processor and informs is False),
+            ),
+            level=1,
+        ),
     ]
 
 
@@ -137,11 +199,8 @@ def _data_sought(L: Labels, data: Mapping[str, Any]) -> list[Block]:
 def build_epoc(data: Mapping[str, Any], L: Labels) -> list[Block]:
     emergency = bool(get(data, "emergency"))
     notified = bool(get(data, "notification.required"))
-    categories = strings(data, "data_categories")
-    serious = {"traffic_data", "content_data"} & set(categories)
-    penalty = get(data, "offence.max_penalty_years")
     delay = not is_blank_text(get(data, "confidentiality_request"))
-    transfer = choice(data, "transfer.to", ("issuing", "validating", "other"), "issuing")
+    transfer = choice(data, "transfer.to", TRANSFER_TO, "issuing")
     return [
         Title(L("epoc_title")),
         Intro(L("epoc_intro")),
@@ -163,17 +222,13 @@ def build_epoc(data: Mapping[str, Any], L: Labels) -> list[Block]:
         Section(L("sec_e_identification")),
         *_data_sought(L, data),
         Section(L("sec_f_evidence")),
-        category_ticks(L, data),
+        *data_category_blocks(L, data),
         free(L, "data_details", get(data, "data_details")),
         Section(L("sec_g_conditions")),
         *_conditions(L, data),
-        Ticks(
-            (
-                Tick(L("threshold_3_years"), bool(serious) and isinstance(penalty, (int, float)) and penalty >= 3),
-                Tick(L("threshold_not_needed"), not serious),
-            ),
-            L("threshold_lead"),
-        ),
+        *_threshold(L, data),
+        *_controller(L, data),
+        free(L, "other_information", get(data, "other_information")),
         Section(L("sec_h_user_info")),
         Ticks((Tick(L("user_info_inform"), not delay), Tick(L("user_info_delay"), delay))),
         free(L, "justification", get(data, "confidentiality_request")),
@@ -183,15 +238,10 @@ def build_epoc(data: Mapping[str, Any], L: Labels) -> list[Block]:
         Ticks((Tick(L("notif_notified"), notified), Tick(L("notif_not_notified"), not notified))),
         field(L, "enforcing_state", get(data, "notification.enforcing_state")),
         field(L, "enforcing_authority", get(data, "notification.enforcing_authority")),
+        field(L, "annex_iv_category", get(data, "offence.annex_iv_category")),
+        free(L, "notif_additional", get(data, "notification.additional_information")),
         Section(L("sec_l_transfer")),
-        Ticks(
-            (
-                Tick(L("transfer_issuing"), transfer == "issuing"),
-                Tick(L("transfer_validating"), transfer == "validating"),
-                Tick(L("transfer_other"), transfer == "other"),
-            ),
-            L("transfer_lead"),
-        ),
+        pick(L, transfer, [(code, f"transfer_{code}") for code in TRANSFER_TO], "transfer_lead"),
         field(L, "transfer_details", get(data, "transfer.details")),
         Notice(L.text("notice_reconstructed")),
     ]
@@ -209,10 +259,11 @@ def build_epoc_pr(data: Mapping[str, Any], L: Labels) -> list[Block]:
         *_addressee_b(L, data, "addr_emergency_epoc_pr"),
         Section(L("sec_c_preserve")),
         *_data_sought(L, data),
-        category_ticks(L, data),
+        *data_category_blocks(L, data),
         free(L, "data_details", get(data, "data_details")),
         Section(L("sec_d_conditions")),
         *_conditions(L, data),
+        *_controller(L, data),
         Section(L("sec_e_other")),
         *_previous(L, data),
         field(L, "pres_subsequent_planned", _subsequent_label(L, data)),
@@ -242,10 +293,7 @@ def build_annex_iii(data: Mapping[str, Any], L: Labels) -> list[Block]:
         Title(L("annex_iii_title")),
         Intro(L("annex_iii_intro")),
         Section(L("sec_iii_a")),
-        Ticks(
-            (Tick(L("iii_epoc"), certificate == "epoc"), Tick(L("iii_epoc_pr"), certificate == "epoc_pr")),
-            L("iii_concerns"),
-        ),
+        pick(L, certificate, [("epoc", "iii_epoc"), ("epoc_pr", "iii_epoc_pr")], "iii_concerns"),
         Section(L("sec_iii_b")),
         field(L, "issuing_authority", get(data, "issuing_authority.name")),
         field(L, "file_issuing", get(data, "issuing_authority.file_number")),
@@ -263,14 +311,8 @@ def build_annex_iii(data: Mapping[str, Any], L: Labels) -> list[Block]:
         Section(L("sec_iii_e")),
         field(L, "tc_law", get(data, "impossibility.third_country.law")),
         field(L, "tc_provisions", get(data, "impossibility.third_country.provisions")),
-        Ticks(
-            (
-                Tick(L("tc_rights"), interest == "fundamental_rights"),
-                Tick(L("tc_security"), interest == "security"),
-                Tick(L("tc_other"), interest == "other"),
-            ),
-            L("tc_interest"),
-        ),
+        pick(L, interest, [("fundamental_rights", "tc_rights"), ("security", "tc_security"), ("other", "tc_other")],
+             "tc_interest"),
         field(L, "tc_why_applies", get(data, "impossibility.third_country.why_applies")),
         field(L, "tc_why_conflict", get(data, "impossibility.third_country.why_conflict")),
         field(L, "tc_link", get(data, "impossibility.third_country.link")),
@@ -324,7 +366,7 @@ def build_annex_v(data: Mapping[str, Any], L: Labels) -> list[Block]:
         *_addressee_a(L, data),
         Section(L("sec_v_b")),
         *_epoc_pr_reference(L, data),
-        Ticks(tuple(Tick(L(f"subsequent_{k}"), kind == k) for k in SUBSEQUENT_TYPES), L("subsequent_lead")),
+        pick(L, kind, [(k, f"subsequent_{k}") for k in SUBSEQUENT_TYPES], "subsequent_lead"),
         field(L, "subsequent_authority", get(data, "preservation.subsequent_request.authority")),
         field(L, "prev_reference", get(data, "preservation.subsequent_request.reference")),
         field(L, "prev_issued_on", get(data, "preservation.subsequent_request.issued_at")),
@@ -346,8 +388,32 @@ def build_annex_vi(data: Mapping[str, Any], L: Labels) -> list[Block]:
     ]
 
 
+def _earlier_eio(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """EIO Section D: whether this EIO supplements an earlier one (or follows a preservation), and which."""
+    earlier = get(data, "eio.earlier")
+    if earlier is not None and not isinstance(earlier, Mapping):
+        raise InvalidFieldError("eio.earlier", "expected an object {authority, reference, issued_at, state}")
+    return [
+        Ticks((Tick(L("eio_earlier"), bool(earlier)),)),
+        field(L, "eio_earlier_authority", get(data, "eio.earlier.authority")),
+        field(L, "eio_earlier_reference", get(data, "eio.earlier.reference")),
+        field(L, "eio_earlier_date", get(data, "eio.earlier.issued_at")),
+        field(L, "eio_earlier_state", get(data, "eio.earlier.state")),
+    ]
+
+
+def _remedies(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """EIO Section J: a remedy already sought against the EIO, and who explains the remedies in the issuing State."""
+    sought = get(data, "eio.remedies.sought") is True
+    return [
+        Ticks((Tick(L("eio_remedy_sought"), sought),)),
+        free(L, "eio_remedy_details", get(data, "eio.remedies.details")),
+        field(L, "eio_remedy_authority", get(data, "eio.remedies.authority") or get(data, "issuing_authority.name")),
+    ]
+
+
 def build_eio_annex_a(data: Mapping[str, Any], L: Labels) -> list[Block]:
-    urgency = choice(data, "eio.urgency", ("deletion", "trial", "other"))
+    urgency = choice(data, "eio.urgency", URGENCY)
     return [
         Title(L("eio_title")),
         Intro(L("eio_intro")),
@@ -355,19 +421,14 @@ def build_eio_annex_a(data: Mapping[str, Any], L: Labels) -> list[Block]:
         field(L, "issuing_state", get(data, "issuing_authority.country")),
         field(L, "executing_state", get(data, "eio.executing_state")),
         Section(L("sec_eio_b")),
-        Ticks(
-            (
-                Tick(L("eio_urgent_deletion"), urgency == "deletion"),
-                Tick(L("eio_urgent_trial"), urgency == "trial"),
-                Tick(L("eio_urgent_other"), urgency == "other"),
-            ),
-            L("eio_urgency_lead"),
-        ),
+        pick(L, urgency, [(code, f"eio_urgent_{code}") for code in URGENCY], "eio_urgency_lead"),
         free(L, "eio_urgency_details", get(data, "eio.urgency_details") or get(data, "emergency_justification")),
         deadline_rows(L, data),
         Section(L("sec_eio_c")),
         Ticks((Tick(L("eio_measure_subscriber"), True),), L("eio_measures_lead")),
         free(L, "eio_measures", get(data, "eio.measures")),
+        Section(L("sec_eio_d")),
+        *_earlier_eio(L, data),
         Section(L("sec_eio_e")),
         identifier_rows(L, data),
         category_ticks(L, data),
@@ -379,8 +440,12 @@ def build_eio_annex_a(data: Mapping[str, Any], L: Labels) -> list[Block]:
         field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
         free(L, "facts", get(data, "facts_summary")),
         free(L, "necessity", get(data, "necessity_proportionality")),
+        Section(L("sec_eio_h")),
+        Field(L("eio_h_measures"), L.text("eio_h_not_applicable")),
         Section(L("sec_eio_i")),
         free(L, "justification", get(data, "confidentiality_request")),
+        Section(L("sec_eio_j")),
+        *_remedies(L, data),
         Section(L("sec_eio_k")),
         authority_type(L, data, "issuing_authority"),
         *authority_details(L, data, "issuing_authority"),

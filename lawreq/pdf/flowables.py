@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -33,19 +34,40 @@ class Run:
     font: Font
 
 
-class Lines(Flowable):
-    """Runs of plain text one under the other, optionally behind a hanging mark (the tick-box) and on a shaded bar.
+@dataclass(frozen=True)
+class Item:
+    """One entry of a :class:`Lines`: runs of text, optionally behind a mark (the tick-box) on its first line."""
 
-    ``mark`` is drawn on the first line at ``offset`` and every line of text starts ``indent`` further right, which
-    is how a tick-box list reads in the Official Journal forms.
+    runs: tuple[Run, ...]
+    mark: Run | None = None
+    indent: float = 0  # where the text starts, right of the mark
+    gap: float = 0  # extra space after the entry
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    font: Font
+    x: float
+    mark: Run | None
+    gap: float
+
+    @property
+    def height(self) -> float:
+        return self.font.leading + self.gap
+
+
+class Lines(Flowable):
+    """Short plain texts one under the other — a whole tick-box list, a section bar, a lead-in — as one flowable.
+
+    Each item's mark is drawn on its first line at ``offset`` and its text starts ``indent`` further right, which
+    is how a tick-box list reads in the Official Journal forms. ``shade`` paints a bar behind it (section titles).
     """
 
     def __init__(
         self,
-        runs: Sequence[Run],
+        items: Sequence[Item],
         *,
-        mark: Run | None = None,
-        indent: float = 0,
         offset: float = 0,
         space_before: float = 0,
         space_after: float = 0,
@@ -53,84 +75,100 @@ class Lines(Flowable):
         padding: tuple[float, float] = (0, 0),
     ) -> None:
         super().__init__()
-        self.runs = tuple(runs)
-        self.mark = mark
-        self.indent = indent
+        self.items = tuple(items)
         self.offset = offset
         self.spaceBefore = space_before
         self.spaceAfter = space_after
         self.shade = shade
         self.pad_y, self.pad_x = padding
-        self._lines: list[tuple[str, Font]] = []
+        self._lines: list[_Line] = []
         self._for_width: float | None = None
 
     def _layout(self, width: float) -> None:
         if self._for_width == width:
             return
-        room = width - self.offset - self.indent
-        self._lines = [
-            (line, run.font)
-            for run in self.runs
-            for line in (simpleSplit(run.text, run.font.name, run.font.size, room) or [""])
-        ]
+        lines: list[_Line] = []
+        for item in self.items:
+            x = self.offset + item.indent
+            broken = [(text, run.font) for run in item.runs
+                      for text in (_split(run.text, run.font.name, run.font.size, width - x) or ("",))]
+            for index, (text, font) in enumerate(broken):
+                lines.append(_Line(text, font, x, item.mark if index == 0 else None,
+                                   item.gap if index == len(broken) - 1 else 0))
+        self._lines = lines
         self._for_width = width
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         self._layout(availWidth)
         self.width = availWidth
-        self.height = sum(font.leading for _, font in self._lines) + 2 * self.pad_y
+        self.height = sum(line.height for line in self._lines) + 2 * self.pad_y
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - reportlab API
         self._layout(availWidth)
         used, count = 2 * self.pad_y, 0
-        for _, font in self._lines:
-            if used + font.leading > availHeight:
+        for line in self._lines:
+            if used + line.height > availHeight + 1e-6:
                 break
-            used += font.leading
+            used += line.height
             count += 1
         if count == 0 or count == len(self._lines):
             return []
-        head, tail = self._lines[:count], self._lines[count:]
-        first = _PreSplit(self, head, space_before=self.spaceBefore, space_after=0, mark=self.mark)
-        rest = _PreSplit(self, tail, space_before=0, space_after=self.spaceAfter, mark=None)
-        return [first, rest]
+        return [self._part(self._lines[:count], self.spaceBefore, 0),
+                self._part(self._lines[count:], 0, self.spaceAfter)]
+
+    def _part(self, lines: list[_Line], space_before: float, space_after: float) -> Lines:
+        part = Lines(self.items, offset=self.offset, space_before=space_before, space_after=space_after,
+                     shade=self.shade, padding=(self.pad_y, self.pad_x))
+        part._lines, part._for_width = lines, self._for_width
+        return part
 
     def draw(self) -> None:
         canv = self.canv
         if self.shade is not None:
             canv.setFillColor(self.shade)
             canv.rect(-self.pad_x, 0, self.width + 2 * self.pad_x, self.height, stroke=0, fill=1)
-        text = canv.beginText()
+        pen = _Pen(canv)
         top = self.height - self.pad_y
-        for index, (line, font) in enumerate(self._lines):
-            baseline = top - font.size  # where a Paragraph puts its first baseline
-            if index == 0 and self.mark is not None:
-                _out(text, self.mark.text, self.mark.font, self.offset, baseline)
-            _out(text, line, font, self.offset + self.indent, baseline)
-            top -= font.leading
-        canv.drawText(text)
+        for line in self._lines:
+            baseline = top - line.font.size  # where a Paragraph puts its first baseline
+            if line.mark is not None:
+                pen.out(line.mark.text, line.mark.font, self.offset, baseline)
+            pen.out(line.text, line.font, line.x, baseline)
+            top -= line.height
+        pen.flush()
 
 
-class _PreSplit(Lines):
-    """One page's share of a split :class:`Lines`: the lines are already broken, so it only draws them."""
-
-    def __init__(self, whole: Lines, lines: list[tuple[str, Font]], *, space_before: float, space_after: float,
-                 mark: Run | None) -> None:
-        super().__init__(whole.runs, mark=mark, indent=whole.indent, offset=whole.offset, space_before=space_before,
-                         space_after=space_after, shade=whole.shade, padding=(whole.pad_y, whole.pad_x))
-        self._lines = lines
-        self._for_width = whole._for_width
-
-    def _layout(self, width: float) -> None:
-        return
+@lru_cache(maxsize=8192)
+def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """Line breaks of a label at a width: the labels are fixed, so each is measured once per process."""
+    return tuple(simpleSplit(text, font, size, width))
 
 
-def _out(text: Any, line: str, font: Font, x: float, y: float) -> None:
-    text.setTextOrigin(x, y)
-    text.setFont(font.name, font.size)
-    text.setFillColor(font.color)
-    text.textOut(line)
+class _Pen:
+    """A text object that sets font and colour only when they change: one operator per change instead of three
+    per line, which is most of what a page of tick-boxes costs to write."""
+
+    def __init__(self, canv: Any) -> None:
+        self.canv = canv
+        self.text = canv.beginText()
+        self.font: Font | None = None
+
+    def out(self, line: str, font: Font, x: float, y: float) -> None:
+        text = self.text
+        text.setTextOrigin(x, y)
+        if font != self.font:
+            if self.font is None or (font.name, font.size) != (self.font.name, self.font.size):
+                text.setFont(font.name, font.size)
+            if self.font is None or font.color != self.font.color:
+                text.setFillColor(font.color)
+            self.font = font
+        text.textOut(line)
+
+    def flush(self) -> None:
+        self.canv.drawText(self.text)
+        self.text = self.canv.beginText()
+        self.font = None
 
 
 Cell = str | Paragraph
@@ -203,19 +241,18 @@ class FieldGrid(Flowable):
         left, right = self.widths
         canv.setFillColor(self.label_shade)
         canv.rect(0, 0, left, self.height, stroke=0, fill=1)
-        text = canv.beginText()
+        pen = _Pen(canv)
         top = self.height
         for row, height in zip(self.rows, self._heights):
             for column, (cell, x) in enumerate(zip(row, (0.0, left))):
                 if isinstance(cell, str):
                     font = self.fonts[column]
-                    _out(text, cell, font, x + self.PAD_X, top - self.PAD_TOP - font.size)
+                    pen.out(cell, font, x + self.PAD_X, top - self.PAD_TOP - font.size)
                 else:  # flush first, so the text reads in row order when copied or extracted
-                    canv.drawText(text)
+                    pen.flush()
                     cell.drawOn(canv, x + self.PAD_X, top - self.PAD_TOP - cell.height)
-                    text = canv.beginText()
             top -= height
-        canv.drawText(text)
+        pen.flush()
         edges, y = [], self.height
         for height in self._heights:
             edges.append((0, y, left + right, y))

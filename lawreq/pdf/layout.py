@@ -34,7 +34,7 @@ from lawreq.pdf.blocks import (
     Ticks,
     Title,
 )
-from lawreq.pdf.flowables import FieldGrid, Font, Lines, Run
+from lawreq.pdf.flowables import FieldGrid, Font, Item, Lines, Run
 from lawreq.pdf.fonts import BOLD, BOLD_OBLIQUE, OBLIQUE, REGULAR, register_fonts
 from lawreq.pdf.text import clean, markup, paragraphs
 
@@ -91,12 +91,11 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(text, style, frags=list(_frags(text, style)))
 
 
-def label_runs(label: Label, fonts: tuple[Font, Font]) -> list[Run]:
+def label_runs(label: Label, fonts: tuple[Font, Font]) -> tuple[Run, ...]:
     """A label as plain runs for :class:`Lines`: the form language upright, the second language in italics."""
-    runs = [Run(clean(label.text), fonts[0])]
-    if label.second is not None and label.second != label.text:
-        runs.append(Run(clean(label.second), fonts[1]))
-    return runs
+    if label.second is None or label.second == label.text:
+        return (Run(clean(label.text), fonts[0]),)
+    return Run(clean(label.text), fonts[0]), Run(clean(label.second), fonts[1])
 
 
 def label_markup(label: Label) -> str:
@@ -138,7 +137,7 @@ class Layout:
         if isinstance(block, Intro):
             return [para(label_markup(block.label), s.intro)]
         if isinstance(block, Section):
-            return [Lines(label_runs(block.label, SECTION_FONTS), space_before=9, space_after=5, shade=SHADE,
+            return [Lines([Item(label_runs(block.label, SECTION_FONTS))], space_before=9, space_after=5, shade=SHADE,
                           padding=(2, 3))]
         if isinstance(block, Ticks):
             return self.ticks(block)
@@ -182,20 +181,27 @@ class Layout:
         return _grid(rows)
 
     def ticks(self, block: Ticks) -> list[Flowable]:
-        items: list[Flowable] = []
+        """One flowable per run of plain ticks; a tick with a user value after it needs Paragraph markup."""
         offset = block.level * TICK_INDENT
-        if block.lead:
-            items.append(Lines(label_runs(block.lead, LABEL_FONTS), offset=offset))
+        out: list[Flowable] = []
+        plain: list[Item] = [Item(label_runs(block.lead, LABEL_FONTS))] if block.lead else []
         for tick in block.options:
             box = CHECKED if tick.checked else UNCHECKED
-            if tick.detail:  # user values in bold after the label: the one case that needs Paragraph markup
-                text = f"{box} {label_markup(tick.label)}: <b>{markup(tick.detail)}</b>"
-                style = self.s.tick if not offset else _indented(self.s.tick, offset)
-                items.append(para(text, style))
+            if not tick.detail:
+                plain.append(Item(label_runs(tick.label, TICK_FONTS), Run(box, TICK_FONTS[0]), TICK_INDENT, 1.5))
                 continue
-            items.append(Lines(label_runs(tick.label, TICK_FONTS), mark=Run(box, TICK_FONTS[0]), indent=TICK_INDENT,
-                               offset=offset, space_after=1.5))
-        return [*items, Spacer(1, 3 if not block.level else 1)]
+            if plain:
+                out.append(Lines(plain, offset=offset))
+                plain = []
+            style = self.s.tick if not offset else _indented(self.s.tick, offset)
+            out.append(para(f"{box} {label_markup(tick.label)}: <b>{markup(tick.detail)}</b>", style))
+        if plain:
+            out.append(Lines(plain, offset=offset))
+        after = 3 if not block.level else 1
+        if isinstance(out[-1], Lines):
+            out[-1].spaceAfter = after
+            return out
+        return [*out, Spacer(1, after)]
 
     def free_text(self, block: FreeText) -> list[Flowable]:
         parts = paragraphs(block.value)

@@ -75,13 +75,21 @@ def document_data(db: Session, req: LegalRequest, rules: Any) -> dict[str, Any]:
         "identifiers": [_identifier(i, details) for i in req.identifiers or []],
         "offence": {"id": req.case.offence, "label": offence.label if offence else req.case.offence,
                     "legal_provisions": details.get("legal_provisions", ""),
-                    "max_penalty_years": req.case.max_penalty_years},
+                    "max_penalty_years": req.case.max_penalty_years,
+                    "lists": sorted(offence.lists) if offence else [],
+                    "committed_online": bool(facts.get("committed_online", req.case.committed_online))},
+        # The order goes to the provider of the service, the controller of its users' data (Art. 5(6)); a
+        # processor is only addressed for stated reasons, which the investigator records in the details.
+        "controller": details.get("controller") or {"addressed_to": "controller"},
         "facts_summary": details.get("facts_summary") or req.case.summary,
         "necessity_proportionality": details.get("necessity_proportionality", ""),
         "notification": {"required": bool(route.notification_required) if route else False,
                          "enforcing_state": req.addressee_country or ""},
         "confidentiality_request": details.get("confidentiality_request", ""),
     }
+    previous = _previous_request(req)
+    if previous:
+        data["previous_request"] = previous
     if req.route_kind in ("preservation_order", "preservation_request"):
         data["preservation"] = {"reference": req.reference, "issued_at": signature.get("signed_at", ""),
                                 "transmitted_at": req.sent_at.isoformat() if req.sent_at else "",
@@ -92,6 +100,20 @@ def document_data(db: Session, req: LegalRequest, rules: Any) -> dict[str, Any]:
                                    "imminence": details.get("imminence", ""),
                                    "how_data_helps": details.get("how_data_helps", "")}
     return data
+
+
+def _previous_request(req: LegalRequest) -> dict[str, Any] | None:
+    """A follow-up names the request it follows (EPOC Section D): the preservation it turns into production, or the
+    answered request whose data led to it."""
+    parent = req.parent
+    if parent is None:
+        return None
+    kind = "preservation" if parent.route_kind in ("preservation_order", "preservation_request") else "production"
+    signature = (parent.details or {}).get("signature") or {}
+    return {"type": kind, "authority": (parent.unit.authority_name or parent.unit.name) if parent.unit else "",
+            "reference": parent.reference, "issued_at": signature.get("signed_at", ""),
+            "transmitted_at": parent.sent_at.date().isoformat() if parent.sent_at else "",
+            "addressee_file_number": parent.provider_reference or ""}
 
 
 def _role(addressee: Any) -> str:

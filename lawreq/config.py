@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULER_ENABLED": False,
     "SCHEDULER_INTERVAL_SECONDS": 60,
     #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
+    #: Without a host, e-mail is off: e-mail reminders are skipped and users get them in-app only.
     "SMTP_HOST": None,
     "SMTP_PORT": 587,
     "SMTP_SECURITY": "starttls",

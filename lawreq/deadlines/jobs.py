@@ -6,7 +6,8 @@ the claim is one conditional UPDATE over a ``FOR UPDATE SKIP LOCKED`` subquery o
 the claim is committed and each outcome is committed on its own, so a crash loses nothing (rows stuck in
 ``sending`` go back to ``pending`` once their lease ends) and can resend at most the one message that was in
 flight, which its deterministic Message-ID makes recognisable. In-app reminders are written in the same
-transaction that marks them sent: exactly once.
+transaction that marks them sent: exactly once. Without SMTP (no sender), e-mail reminders are marked ``skipped``:
+no attempt and no admin alert, since nothing failed.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from lawreq.auth.models import Unit, User
-from lawreq.deadlines.mail import Delivery, PermanentDeliveryError
+from lawreq.deadlines.mail import SKIPPED_NO_SMTP, Delivery, PermanentDeliveryError
 from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.legal_requests.models import LegalRequest
 
@@ -44,25 +45,29 @@ class SweepResult:
     failed: int = 0
     retried: int = 0
     recovered: int = 0
+    skipped: int = 0
 
     def __add__(self, other: SweepResult) -> SweepResult:
         return SweepResult(*(a + b for a, b in zip(self._tuple(), other._tuple(), strict=True)))
 
     def _tuple(self) -> tuple[int, ...]:
-        return (self.claimed, self.sent, self.failed, self.retried, self.recovered)
+        return (self.claimed, self.sent, self.failed, self.retried, self.recovered, self.skipped)
 
     def summary(self) -> str:
-        return (f"reminders: {self.claimed} claimed, {self.sent} sent, {self.retried} to retry, "
+        line = (f"reminders: {self.claimed} claimed, {self.sent} sent, {self.retried} to retry, "
                 f"{self.failed} failed, {self.recovered} recovered from a crashed sweep")
+        return line + (f", {self.skipped} e-mail skipped (no SMTP)" if self.skipped else "")
 
 
-def sweep_due_reminders(db_factory: Callable[[], Session], now: datetime, sender: Sender, *, worker_id: str,
-                        batch: int = 200, lease: timedelta = LEASE, max_attempts: int = MAX_ATTEMPTS) -> SweepResult:
+def sweep_due_reminders(db_factory: Callable[[], Session], now: datetime, sender: Sender | None, *,
+                        worker_id: str, batch: int = 200, lease: timedelta = LEASE,
+                        max_attempts: int = MAX_ATTEMPTS) -> SweepResult:
     """Deliver every reminder due at ``now``, batch by batch, until none is left for this sweeper.
 
     ``sender`` delivers e-mail; it raises :class:`PermanentDeliveryError` for a refusal that retrying cannot
     fix and any other exception for a temporary failure (retried with back-off, ``dead`` after
-    ``max_attempts``).
+    ``max_attempts``). ``sender`` is None on an instance without SMTP: e-mail reminders are then skipped
+    (see :func:`_skip`).
     """
     result = SweepResult(recovered=_recover(db_factory, now))
     while True:
@@ -135,8 +140,8 @@ def _mine(delivery: Delivery, token: str):
     return and_(Reminder.id == delivery.reminder_id, Reminder.claimed_by == token, Reminder.status == "sending")
 
 
-def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery, sender: Sender,
-             max_attempts: int) -> SweepResult:
+def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery,
+             sender: Sender | None, max_attempts: int) -> SweepResult:
     if delivery.channel == "in_app":
         with _transaction(db_factory) as conn:
             if conn.execute(update(Reminder).where(_mine(delivery, token))
@@ -144,6 +149,8 @@ def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, deliv
                 conn.execute(insert(Notification).values(user_id=delivery.user_id, request_id=delivery.request_id,
                                                          kind="reminder", message=delivery.summary(), created_at=now))
         return SweepResult(sent=1)
+    if sender is None:
+        return _skip(db_factory, now, token, delivery)
     try:
         sender(delivery)
     except PermanentDeliveryError as exc:
@@ -157,6 +164,26 @@ def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, deliv
         conn.execute(update(Reminder).where(_mine(delivery, token)).values(status="sent", sent_at=now,
                                                                            last_error=None))
     return SweepResult(sent=1)
+
+
+def _skip(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery) -> SweepResult:
+    """No e-mail on this instance: mark the e-mail reminder ``skipped``; not a failure, so no admin is alerted.
+
+    Someone who chose e-mail only (no in-app reminder for the same offset) is told in-app instead: a legal
+    deadline must not pass unannounced because the instance has no mail server.
+    """
+    this, twin = aliased(Reminder), aliased(Reminder)
+    in_app_twin = (select(twin.id).where(this.id == delivery.reminder_id, twin.channel == "in_app",
+                                         twin.deadline_id == this.deadline_id, twin.user_id == this.user_id,
+                                         twin.offset_seconds == this.offset_seconds).limit(1))
+    with _transaction(db_factory) as conn:
+        told_in_app = conn.scalar(in_app_twin) is not None
+        note = SKIPPED_NO_SMTP if told_in_app else f"{SKIPPED_NO_SMTP}; told in-app instead"
+        if conn.execute(update(Reminder).where(_mine(delivery, token))
+                        .values(status="skipped", last_error=note)).rowcount and not told_in_app:
+            conn.execute(insert(Notification).values(user_id=delivery.user_id, request_id=delivery.request_id,
+                                                     kind="reminder", message=delivery.summary(), created_at=now))
+    return SweepResult(skipped=1)
 
 
 def _retry(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery, error: str,

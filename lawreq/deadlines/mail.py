@@ -20,6 +20,14 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+#: ``Reminder.last_error`` of an e-mail reminder on an instance without SMTP (status ``skipped``, nobody alerted).
+SKIPPED_NO_SMTP = "skipped: SMTP not configured"
+
+
+def email_enabled(config: Mapping[str, Any]) -> bool:
+    """Whether this instance sends e-mail at all: only with ``SMTP_HOST`` (the demo and a bare install have none)."""
+    return bool(config.get("SMTP_HOST"))
+
 
 class PermanentDeliveryError(Exception):
     """The server refused the message for good (bad recipient, 5xx): retrying cannot help."""
@@ -85,7 +93,7 @@ class SmtpSettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
-        if not config.get("SMTP_HOST"):
+        if not email_enabled(config):
             raise PermanentDeliveryError("SMTP_HOST is not set: e-mail reminders cannot be delivered")
         return cls(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), security=config["SMTP_SECURITY"],
                    user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"), sender=config["SMTP_FROM"],

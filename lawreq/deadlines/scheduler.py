@@ -23,7 +23,7 @@ from flask import Flask
 from lawreq import db
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.jobs import sweep_due_reminders
-from lawreq.deadlines.mail import Delivery, PermanentDeliveryError, SmtpSender, SmtpSettings
+from lawreq.deadlines.mail import SmtpSender, SmtpSettings, email_enabled
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,9 @@ JOB_ID = "sweep-reminders"
 
 def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
     """Return an unstarted scheduler with the one sweep job (the caller decides when to start it)."""
+    if not email_enabled(app.config):
+        log.warning("SMTP_HOST is not set: e-mail reminders will be skipped (no admin alerts); in-app reminders "
+                    "and the calendar feed work as usual")
     cls = BackgroundScheduler if background else BlockingScheduler
     scheduler = cls(jobstores={"default": MemoryJobStore()}, timezone=timezone.utc)
     scheduler.add_job(_tick, "interval", seconds=int(app.config["SCHEDULER_INTERVAL_SECONDS"]), args=[app],
@@ -58,12 +61,6 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def sender_for(config: Any) -> Any:
-    """The SMTP sender, or, without ``SMTP_HOST``, one that fails each e-mail for good (and tells the admins)."""
-    if config.get("SMTP_HOST"):
-        return SmtpSender(SmtpSettings.from_config(config))
-
-    def refuse(delivery: Delivery) -> None:
-        raise PermanentDeliveryError(f"SMTP_HOST is not set: e-mail to {delivery.email} cannot be sent")
-
-    return refuse
+def sender_for(config: Any) -> SmtpSender | None:
+    """The SMTP sender, or None without ``SMTP_HOST``: the sweep then skips e-mail (see ``sweep_due_reminders``)."""
+    return SmtpSender(SmtpSettings.from_config(config)) if email_enabled(config) else None

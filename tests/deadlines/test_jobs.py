@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from lawreq.deadlines.jobs import BACKOFF, LEASE, sweep_due_reminders
-from lawreq.deadlines.mail import PermanentDeliveryError
+from lawreq.deadlines.jobs import BACKOFF, LEASE, SweepResult, sweep_due_reminders
+from lawreq.deadlines.mail import SKIPPED_NO_SMTP, PermanentDeliveryError
 from lawreq.deadlines.models import Notification, Reminder
 from lawreq.deadlines.services import on_transition
 from tests.deadlines.conftest import SENT
@@ -146,3 +146,43 @@ def test_reminders_of_a_fulfilled_request_never_go_out(db_session, rules, sent_r
     db_session.commit()
     outbox = Outbox()
     assert _sweep(db_session, deadline.due_at + 5 * DAY, outbox).claimed == 0
+
+
+# --- no SMTP on this instance (sender None): e-mail is skipped, not failed -------------------------------------
+def test_without_smtp_email_is_skipped_in_app_still_goes_out_and_no_admin_is_told(db_session, sent_request, team):
+    _, deadline = sent_request
+    now = deadline.due_at - 3 * DAY
+
+    result = _sweep(db_session, now, None)
+
+    assert (result.claimed, result.sent, result.skipped, result.failed, result.retried) == (4, 2, 2, 0, 0)
+    rows = db_session.scalars(select(Reminder).where(Reminder.due_at == now)).all()
+    assert {(r.channel, r.status) for r in rows} == {("in_app", "sent"), ("email", "skipped")}
+    assert {r.last_error for r in rows if r.channel == "email"} == {SKIPPED_NO_SMTP}
+    notes = db_session.scalars(select(Notification)).all()
+    assert sorted((n.kind, n.user_id) for n in notes) == sorted(
+        [("reminder", team["investigator"].id), ("reminder", team["officer"].id)])  # one each, none for admins
+    assert _sweep(db_session, now + timedelta(minutes=1), None).claimed == 0  # skipped is final
+
+
+def test_without_smtp_someone_who_chose_email_only_is_told_in_app_instead(db_session, rules, team, make_request):
+    officer = team["officer"]
+    officer.preferences = {"reminders": {"channels": ["email"]}}
+    req = make_request()
+    [deadline] = on_transition(db_session, req, "mark_sent", SENT, rules)
+    db_session.commit()
+    now = deadline.due_at - 3 * DAY
+
+    _sweep(db_session, now, None)
+
+    [skipped] = db_session.scalars(select(Reminder).where(Reminder.user_id == officer.id,
+                                                          Reminder.due_at == now)).all()
+    assert (skipped.channel, skipped.status) == ("email", "skipped")
+    assert skipped.last_error == f"{SKIPPED_NO_SMTP}; told in-app instead"
+    [note] = db_session.scalars(select(Notification).where(Notification.user_id == officer.id)).all()
+    assert note.kind == "reminder" and req.reference in note.message and "due in 3 days" in note.message
+
+
+def test_the_summary_mentions_skipped_mail_only_when_there_was_some():
+    assert "skipped" not in SweepResult(claimed=2, sent=2).summary()
+    assert SweepResult(claimed=2, sent=1, skipped=1).summary().endswith(", 1 e-mail skipped (no SMTP)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -11,8 +12,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
 from lawreq import db
-from lawreq.deadlines.models import Reminder
-from lawreq.deadlines.scheduler import JOB_ID, build_scheduler, run_sweep
+from lawreq.deadlines.mail import SKIPPED_NO_SMTP, SmtpSender
+from lawreq.deadlines.models import Notification, Reminder
+from lawreq.deadlines.scheduler import JOB_ID, build_scheduler, run_sweep, sender_for
 from lawreq.deadlines.services import on_transition
 from tests.deadlines.conftest import SENT
 
@@ -47,14 +49,46 @@ def test_building_the_app_starts_no_scheduler_thread(tmp_path):
     assert [t.name for t in started if "APScheduler" in t.name or "scheduler" in t.name.lower()] == []
 
 
-def test_one_sweep_from_the_cli_reports_what_it_did(app, db_session, rules, make_request, monkeypatch):
+def _no_smtp_connection(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("no SMTP connection may be attempted without SMTP_HOST")
+    monkeypatch.setattr("smtplib.SMTP", refuse)
+    monkeypatch.setattr("smtplib.SMTP_SSL", refuse)
+
+
+def test_one_sweep_from_the_cli_reports_what_it_did(app, db_session, rules, make_request, monkeypatch, caplog):
     req = make_request()
     on_transition(db_session, req, "mark_sent", SENT - timedelta(days=30), rules)
     db_session.commit()
     monkeypatch.setattr("lawreq.deadlines.scheduler.utcnow", lambda: SENT)
+    _no_smtp_connection(monkeypatch)
+    assert not app.config["SMTP_HOST"]
 
-    summary = run_sweep(app)
+    with caplog.at_level(logging.WARNING):
+        summary = run_sweep(app)
 
-    assert summary.startswith("reminders: 16 claimed, 8 sent")
-    assert "8 failed" in summary  # no SMTP host in the tests: e-mail is refused, and admins are told
-    assert set(db_session.scalars(select(Reminder.status))) == {"sent", "failed"}
+    # no SMTP host in the tests: e-mail is skipped quietly, the in-app reminders go out, no admin is told
+    assert summary == ("reminders: 16 claimed, 8 sent, 0 to retry, 0 failed, 0 recovered from a crashed sweep, "
+                       "8 e-mail skipped (no SMTP)")
+    assert set(db_session.scalars(select(Reminder.status))) == {"sent", "skipped"}
+    assert set(db_session.scalars(select(Reminder.last_error).where(Reminder.channel == "email"))) \
+        == {SKIPPED_NO_SMTP}
+    kinds = set(db_session.scalars(select(Notification.kind)))
+    assert kinds == {"reminder"}  # no reminder_failed / reminder_dead for the admins
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []  # nothing per reminder
+
+
+def test_without_smtp_the_scheduler_warns_once_at_start(app, caplog):
+    assert sender_for(app.config) is None
+    with caplog.at_level(logging.WARNING, logger="lawreq.deadlines.scheduler"):
+        build_scheduler(app, background=True)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "SMTP_HOST is not set: e-mail reminders will be skipped" in warning.getMessage()
+
+
+def test_with_smtp_the_scheduler_sends_mail_and_does_not_warn(app, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "mail.lawreq.test")
+    assert isinstance(sender_for(app.config), SmtpSender)
+    with caplog.at_level(logging.WARNING, logger="lawreq.deadlines.scheduler"):
+        build_scheduler(app, background=True)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []

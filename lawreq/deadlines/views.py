@@ -14,6 +14,7 @@ from lawreq.core.clock import utcnow
 from lawreq.deadlines import notifications
 from lawreq.deadlines.forms import ReminderSettingsForm, split_offsets
 from lawreq.deadlines.ical import CalendarEvent, build_calendar
+from lawreq.deadlines.mail import email_enabled
 from lawreq.deadlines.offsets import format_offset
 from lawreq.deadlines.queries import preservation_ledger, token_hash, user_for_feed, watched_deadlines
 from lawreq.deadlines.services import DeadlineSetupError, alert_at, parse_preferences, preferences_of
@@ -69,7 +70,7 @@ def settings():
         flash("Reminder settings saved; they apply to deadlines that start from now on.", "success")
         return redirect(url_for("deadlines.settings"))
     return render_template("deadlines/settings.html", form=form, has_feed=bool(user.ical_token_hash),
-                           feed_url=None)
+                           feed_url=None, email_on=email_enabled(current_app.config))
 
 
 @bp.route("/settings/calendar-token", methods=["POST"])
@@ -88,7 +89,8 @@ def create_calendar_token():
     form.email.data, form.in_app.data = "email" in prefs.channels, "in_app" in prefs.channels
     form.day_offsets.data = ", ".join(format_offset(d) for d in prefs.day_offsets)
     form.hour_offsets.data = ", ".join(format_offset(d) for d in prefs.hour_offsets)
-    return render_template("deadlines/settings.html", form=form, has_feed=True, feed_url=feed_url)
+    return render_template("deadlines/settings.html", form=form, has_feed=True, feed_url=feed_url,
+                           email_on=email_enabled(current_app.config))
 
 
 @bp.route("/settings/calendar-token/revoke", methods=["POST"])

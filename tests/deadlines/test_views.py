@@ -66,6 +66,18 @@ def test_reminder_settings_are_saved_and_bad_offsets_are_named(client, login, db
     assert "Choose at least one channel" in none.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("smtp_host", "notice"), [(None, True), ("mail.lawreq.test", False)])
+def test_the_settings_page_says_when_email_is_off_on_this_instance(client, login, app, team, monkeypatch,
+                                                                   smtp_host, notice):
+    monkeypatch.setitem(app.config, "SMTP_HOST", smtp_host)
+    login(team["officer"])
+    page = client.get("/settings/reminders").get_data(as_text=True)
+    assert ("E-mail is off on this instance" in page) is notice
+    # the page after creating a calendar address shows it too
+    after = _post(client, "/settings/reminders", "/settings/calendar-token").get_data(as_text=True)
+    assert ("E-mail is off on this instance" in after) is notice
+
+
 def test_the_calendar_feed_lists_visible_deadlines_at_a_secret_address_until_revoked(
         client, login, db_session, team, factory, sent_now):
     mine = sent_now()

@@ -24,7 +24,7 @@ from lawreq.legal_requests.documents import render_request_pdf
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
-from lawreq.pdf import FormError
+from lawreq.pdf import FormError, FormSpec, form_spec
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, TransitionError
 
@@ -114,9 +114,17 @@ def detail(request_id: int):
     form = ActionForm(version=str(req.version))
     return render_template("legal_requests/detail.html", req=req, deadlines=deadlines, actions=actions, form=form,
                            provider=rules.providers.get(req.provider_id or ""), wizard_url=_wizard_url(req),
-                           addressee_zone=_addressee_zone(req, rules),
+                           addressee_zone=_addressee_zone(req, rules), form_info=_form_spec(req),
                            children=list(db.session.scalars(select(LegalRequest).where(
                                LegalRequest.parent_id == req.id, permissions.visible_requests(current_user)))))
+
+
+def _form_spec(req: LegalRequest) -> FormSpec | None:
+    """The request's form with its languages and how official its wording is, for the download control."""
+    try:
+        return form_spec(req.form_id or "cover_sheet")
+    except FormError:
+        return None
 
 
 def _addressee_zone(req: LegalRequest, rules) -> str:

@@ -11,7 +11,8 @@ from lawreq.pdf.errors import (
     UnknownFormError,
     UnsupportedLanguageError,
 )
-from lawreq.pdf.render import FormSpec, list_forms, render
+from lawreq.pdf.forms import WORDING
+from lawreq.pdf.render import FormSpec, form_spec, list_forms, render
 
 __all__ = [
     "FormError",
@@ -20,7 +21,9 @@ __all__ = [
     "MissingFieldsError",
     "UnknownFormError",
     "UnsupportedLanguageError",
+    "WORDING",
     "document_checksum",
+    "form_spec",
     "list_forms",
     "render",
 ]

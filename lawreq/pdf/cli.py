@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from lawreq.pdf import FormError, document_checksum, list_forms, render
+from lawreq.pdf import WORDING, FormError, document_checksum, list_forms, render
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -28,9 +28,12 @@ def forms_group() -> None:
 
 @forms_group.command("list")
 def list_command() -> None:
-    """One line per form: id, languages, instrument, title."""
+    """One line per form: id, languages, wording status, instrument, title; then what each status means."""
     for spec in list_forms():
-        click.echo(f"{spec.id:24s} {','.join(spec.languages):27s} {spec.instrument} — {spec.title}")
+        click.echo(f"{spec.id:24s} {','.join(spec.languages):27s} {spec.wording:16s} {spec.instrument} — {spec.title}")
+    click.echo("")
+    for status, meaning in WORDING.items():
+        click.echo(f"{status}: {meaning}")
 
 
 @forms_group.command("render")

@@ -36,6 +36,8 @@ class FormSpec:
     instrument: str
     required_fields: tuple[str, ...]
     languages: tuple[str, ...]
+    wording: str  # a key of lawreq.pdf.forms.WORDING
+    wording_note: str
 
 
 def _form(form_id: str) -> FormDef:
@@ -69,9 +71,16 @@ def form_languages(form_id: str) -> tuple[str, ...]:
 def list_forms() -> list[FormSpec]:
     english = Labels("en")
     return [
-        FormSpec(f.id, english.text(f.title_key), f.instrument, f.required_fields, form_languages(f.id))
+        FormSpec(f.id, english.text(f.title_key), f.instrument, f.required_fields, form_languages(f.id), f.wording,
+                 f.wording_note)
         for f in FORMS.values()
     ]
+
+
+def form_spec(form_id: str) -> FormSpec:
+    """One form's entry of :func:`list_forms`; unknown ids raise :class:`UnknownFormError`."""
+    _form(form_id)
+    return next(spec for spec in list_forms() if spec.id == form_id)
 
 
 def _target(form: FormDef, data: Mapping[str, Any]) -> FormDef:

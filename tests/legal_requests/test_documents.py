@@ -51,3 +51,17 @@ def test_the_offence_lists_and_the_controller_reach_section_g(factory, case, inv
     assert data["controller"] == {"addressed_to": "controller"}
     text = pdf_text(render_request_pdf(db_session, req, rules, lang="en")[1])
     assert "☒ the order is addressed to the service provider acting as controller" in text
+
+
+def test_the_request_page_offers_only_the_form_languages_and_says_how_official_the_wording_is(
+        client, login, factory, case, investigator):
+    epoc = _request(factory, case, investigator, route_id="eu-epoc", route_kind="production_order", form_id="epoc")
+    us = _request(factory, case, investigator, route_id="us-2702-voluntary", route_kind="voluntary_disclosure",
+                  form_id="us_voluntary_disclosure")
+    login(investigator)
+    page = client.get(f"/requests/{epoc.id}").get_data(as_text=True)
+    assert '<option value="pl">PL</option>' in page
+    assert "partly official wording" in page and "C onwards reconstructed" in page
+    page = client.get(f"/requests/{us.id}").get_data(as_text=True)
+    assert '<option value="en">EN</option>' in page and '<option value="pl">PL</option>' not in page
+    assert "official wording" not in page

@@ -15,9 +15,15 @@ from tests.pdf.conftest import pdf_text
 def test_list_prints_every_form_with_its_languages():
     result = CliRunner().invoke(forms_group, ["list"])
     assert result.exit_code == 0
-    lines = result.output.splitlines()
+    forms, legend = result.output.split("\n\n")
+    lines = forms.splitlines()
     assert len(lines) == 13
     assert lines[0].startswith("epoc ") and "de" in lines[0]
+    # how official each form's wording is travels with it, and the legend says what the statuses mean
+    status = {line.split()[0]: line.split()[2] for line in lines}
+    assert status["epoc"] == "partly_official" and status["annex_v"] == "reconstructed"
+    assert status["us_voluntary_disclosure"] == "template"
+    assert "reconstructed: structure from the legal act" in legend
 
 
 def test_render_writes_the_pdf_in_the_requested_languages(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from flask import current_app, jsonify
 
@@ -54,7 +53,7 @@ def routes(body: dict):
     matches = ruleset.find_providers(mapping["provider"])
     if len(matches) == 1:
         mapping["provider"] = matches[0].id
-    mapping.setdefault("date", date.today().isoformat())
+    mapping.setdefault("date", utcnow().date().isoformat())  # the app clock, as the wizard and deadlines use
     try:
         facts = Facts.from_mapping(mapping, rules=ruleset)
     except FactsError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import current_app, jsonify
 
 from lawreq import db

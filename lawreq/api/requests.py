@@ -111,7 +111,7 @@ def requests_list(args: dict):
     response="RequestDetail", errors=(401, 403, 404, 429)))
 def request_detail(request_id: int):
     req = load_request(request_id)
-    return with_etag(serializers.request_detail(req, caller().user, utcnow()), req)
+    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
 
 
 @operation(f"/cases/<{ID}:case_id>/requests", "POST", Operation(
@@ -129,7 +129,7 @@ def create_draft(case_id: int, body: dict):
     except services.NotPermitted as exc:
         raise ApiError(403, str(exc)) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, caller().user, utcnow()), req, 201)
+    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req, 201)
 
 
 @operation(f"/requests/<{ID}:request_id>", "PATCH", Operation(
@@ -153,7 +153,7 @@ def update_draft(request_id: int, body: dict):
     except services.ConflictError as exc:
         raise ApiError(409, str(exc), {"current_version": req.version}) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, caller().user, utcnow()), req)
+    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
 
 
 @operation(f"/requests/<{ID}:request_id>/transitions", "POST", Operation(
@@ -178,7 +178,7 @@ def transition(request_id: int, body: dict):
     except ValueError as exc:  # deadline setup problems name what is missing
         raise ApiError(422, str(exc)) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, caller().user, utcnow()), req)
+    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
 
 
 @operation(f"/requests/<{ID}:request_id>/events", "GET", Operation(
@@ -254,6 +254,11 @@ def _identifiers(raw: list[dict] | None, provider_id: str | None) -> list[dict] 
                 from None
         out.append(ident.to_dict())
     return out
+
+
+def _actions(req: LegalRequest) -> list[str]:
+    rules = current_app.extensions["lawreq.rules"]
+    return [a.name for a in services.available_actions(db.session, caller().user, req, rules)]
 
 
 def _route(req: LegalRequest, facts: dict[str, Any], route_id: str) -> Any:

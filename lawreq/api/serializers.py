@@ -6,12 +6,10 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
-from lawreq.auth.models import User
 from lawreq.deadlines.models import Deadline
 from lawreq.deadlines.services import alert_at
-from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
-from lawreq.workflow.states import ACTIONS, OPEN_STATES
+from lawreq.workflow.states import OPEN_STATES
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -52,8 +50,8 @@ def request_summary(row: LegalRequest, now: datetime) -> dict[str, Any]:
             "submitted_at": iso(row.submitted_at), "sent_at": iso(row.sent_at), "closed_at": iso(row.closed_at)}
 
 
-def request_detail(row: LegalRequest, user: User, now: datetime) -> dict[str, Any]:
-    actions = [a.name for a in ACTIONS.values() if permissions.can_act(user, row, a)]
+def request_detail(row: LegalRequest, now: datetime, actions: list[str]) -> dict[str, Any]:
+    """``actions``: what the caller may do next (``legal_requests.services.available_actions``)."""
     return {**request_summary(row, now), "facts": plain(row.facts or {}), "details": plain(row.details or {}),
             "identifiers": plain(row.identifiers or []), "outcome": plain(row.outcome or {}),
             "provider_reference": row.provider_reference, "decision_note": row.decision_note,

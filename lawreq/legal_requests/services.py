@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lawreq.audit.services import record
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
-from lawreq.deadlines.services import on_transition
+from lawreq.deadlines.services import awaits_recognition, on_transition
 from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
@@ -173,6 +173,12 @@ def apply_route(req: LegalRequest, route: Any, rules: Any) -> None:
     req.approval_authority = approval_group_for(route, req.facts.get("issuer", "police"))
 
 
+def available_actions(db: Session, user: Any, req: LegalRequest, rules: Any) -> list[Any]:
+    """The workflow actions this user can take on this request now — the page's buttons and the API's list."""
+    return [a for a in ACTIONS.values() if permissions.can_act(user, req, a)
+            and (a.name != "record_recognition" or awaits_recognition(db, req, rules))]
+
+
 def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: str | None = None,
                data: Mapping[str, Any] | None = None, expected_version: int | None = None) -> RequestEvent:
     """Move a request through its lifecycle; refuse what the table or the permissions do not allow."""
@@ -191,6 +197,8 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
         spec = ACTIONS[action]
         if req.route_id is None:
             raise TransitionError("choose a route before submitting")
+    if action == "record_recognition" and not awaits_recognition(db, req, ctx.rules):
+        raise TransitionError("this request's route has no recognition step, or the recognition is already recorded")
     if action in ("return", "reject") and not (note or "").strip():
         raise TransitionError("say why: a comment is required to return or reject a request")
     before = snapshot(req)

@@ -109,8 +109,8 @@ def detail(request_id: int):
     req = request_or_404(db.session, current_user, request_id)
     deadlines = list(db.session.scalars(select(Deadline).where(Deadline.request_id == req.id)
                                         .order_by(Deadline.due_at)))
-    actions = [a for a in ACTIONS.values() if permissions.can_act(current_user, req, a)]
     rules = current_app.extensions["lawreq.rules"]
+    actions = services.available_actions(db.session, current_user, req, rules)
     form = ActionForm(version=str(req.version))
     return render_template("legal_requests/detail.html", req=req, deadlines=deadlines, actions=actions, form=form,
                            provider=rules.providers.get(req.provider_id or ""), wizard_url=_wizard_url(req),

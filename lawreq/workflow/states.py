@@ -54,6 +54,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
        "withdrawn", _UNIT),
     _a("lapse", "Lapsed", {"sent", "acknowledged"}, "lapsed", {"liaison_officer", "admin"}),
     _a("follow_up", "Log a follow-up", {"sent", "acknowledged", "partially_fulfilled"}, None, _UNIT),
+    # EIO: the executing authority's decision to recognise starts the execution clock (Directive 2014/41/EU Art. 12).
+    _a("record_recognition", "Recognised by the executing authority", {"sent", "acknowledged", "partially_fulfilled"},
+       None, _UNIT),
 )}
 
 #: Coded refusal reasons providers report (used by the board and the statistics).

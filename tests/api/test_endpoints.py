@@ -191,3 +191,27 @@ def test_an_if_match_that_is_not_a_version_is_a_conflict_not_a_crash(client, inv
         resp = client.patch(f"/api/v1/requests/{rid}", headers={**inv, "If-Match": tag},
                             json={"details": {}})
         assert resp.status_code == 409 and resp.json["error"]["details"]["current_version"] == 1
+
+
+def test_the_eio_recognition_is_offered_through_the_api_only_where_the_route_has_that_step(
+        client, tokens, api_world, factory, db_session, rules):
+    from lawreq.core.clock import utcnow
+    from lawreq.deadlines.services import on_transition
+
+    officer = api_world["users"]["liaison_officer"]
+    facts = {"issuing_country": "FI", "issuer": "prosecutor", "offence": "fraud", "emergency": False,
+             "data_categories": ["subscriber_data"], "date": "2026-11-23"}
+    eio = factory.request(api_world["case"], officer, state="sent", route_id="eu-eio", form_id="eio_annex_a",
+                          facts={**facts, "provider": "deutsche-telekom"}, provider_id="deutsche-telekom",
+                          addressee_country="DE")
+    epoc = factory.request(api_world["case"], officer, state="sent", route_id="eu-epoc", form_id="epoc",
+                           facts={**facts, "provider": "meta"}, provider_id="meta", addressee_country="IE")
+    on_transition(db_session, eio, "mark_sent", utcnow(), rules)
+    db_session.commit()
+    headers = tokens.access(officer)
+    assert "record_recognition" in client.get(f"/api/v1/requests/{eio.id}", headers=headers).json["actions"]
+    assert "record_recognition" not in client.get(f"/api/v1/requests/{epoc.id}", headers=headers).json["actions"]
+    done = client.post(f"/api/v1/requests/{eio.id}/transitions", headers=headers,
+                       json={"action": "record_recognition", "data": {"received_at": "2026-12-04T08:30:00Z"}})
+    assert done.status_code == 200, done.json
+    assert "record_recognition" not in done.json["actions"]

@@ -217,3 +217,32 @@ def test_the_recompute_command_flags_a_changed_deadline(app, db_session, rules, 
     assert result.exit_code == 0, result.output
     assert f"{req.reference} response: rules {rules.version}" in result.output
     assert result.output.strip().endswith("1 open deadline(s) flagged")
+
+
+def test_recording_the_recognition_of_an_eio_meets_its_deadline_and_starts_the_90_days(db_session, rules, make_request):
+    from lawreq.deadlines.services import awaits_recognition, open_deadlines
+
+    req = make_request("eu-eio", facts={"provider": "deutsche-telekom"}, addressee="DE")
+    started = on_transition(db_session, req, "mark_sent", SENT, rules)
+    assert {d.kind for d in started} == {"acknowledgement", "recognition"}
+    assert awaits_recognition(db_session, req, rules)
+
+    recognised = SENT + timedelta(days=12)
+    touched = on_transition(db_session, req, "record_recognition", SENT, rules, data={"received_at": recognised})
+    by_kind = {d.kind: d for d in touched}
+    assert by_kind["recognition"].satisfied_at == recognised
+    execution = by_kind["execution"]
+    assert (execution.event_at, execution.period) == (recognised, "P90D")
+    assert execution.due_at - recognised >= timedelta(days=90)
+    assert {d.kind for d in open_deadlines(db_session, req)} == {"acknowledgement", "execution"}
+    assert not awaits_recognition(db_session, req, rules)
+    with pytest.raises(DeadlineSetupError, match="no recognition step, or it was recorded"):
+        on_transition(db_session, req, "record_recognition", SENT, rules)
+
+
+def test_a_production_order_has_no_recognition_step(db_session, rules, make_request):
+    from lawreq.deadlines.services import awaits_recognition
+
+    req = make_request()
+    on_transition(db_session, req, "mark_sent", SENT, rules)
+    assert not awaits_recognition(db_session, req, rules)

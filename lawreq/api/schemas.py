@@ -22,6 +22,7 @@ from lawreq.api_tokens.services import SCOPES
 from lawreq.board.queries import MAX_PAGE, SORTS, STATE_GROUPS
 from lawreq.legal_requests.identifiers import TYPES as IDENTIFIER_TYPES
 from lawreq.rules.schema import AUTHORITIES, DATA_CATEGORIES
+from lawreq.pdf.forms.eu import IMPOSSIBILITY_REASONS
 from lawreq.workflow.states import ACTIONS, REFUSAL_REASONS, STATES
 
 MAX_ID = 2**31 - 1
@@ -163,7 +164,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                       "provider_reference": {"type": "string", "maxLength": 120},
                                       "reason": {"enum": list(REFUSAL_REASONS)},
                                       "received": {"type": "string", "maxLength": 2000},
-                                      "received_at": TIMESTAMP})},
+                                      "received_at": TIMESTAMP,
+                                      "impossibility_reasons": {"type": "array", "uniqueItems": True, "maxItems": 10,
+                                                                "items": {"enum": list(IMPOSSIBILITY_REASONS)}}})},
                        ("action",)),
     "Event": _obj({"id": ID, "at": TIMESTAMP, "action": {"type": "string"}, "from_state": _nullable({"type": "string"}),
                    "to_state": _nullable({"type": "string"}), "note": _nullable({"type": "string"}),

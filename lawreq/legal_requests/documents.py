@@ -15,6 +15,14 @@ from lawreq.deadlines.models import Deadline
 from lawreq.deadlines.services import DeadlineSetupError, route_for
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.pdf import render
+from lawreq.workflow.states import IN_FLIGHT
+
+#: Route kinds that preserve data (EPOC-PR, Budapest Art. 29, US preservation letters).
+PRESERVING = ("preservation_order", "preservation_request")
+#: Forms the issuing side sends after the main one, or keeps as the record of what came back (Reg. 2023/1543).
+FOLLOW_ON = {"annex_v": "Confirmation of the production request (Annex V)",
+             "annex_vi": "Extension of the preservation (Annex VI)",
+             "annex_iii": "Provider's report: inability to execute (Annex III)"}
 
 #: Wizard identifier types → the form's identifier vocabulary.
 _ID_TYPES = {"ip": "ip_address", "numeric_id": "account", "username": "account", "email": "email",
@@ -90,16 +98,73 @@ def document_data(db: Session, req: LegalRequest, rules: Any) -> dict[str, Any]:
     previous = _previous_request(req)
     if previous:
         data["previous_request"] = previous
-    if req.route_kind in ("preservation_order", "preservation_request"):
-        data["preservation"] = {"reference": req.reference, "issued_at": signature.get("signed_at", ""),
-                                "transmitted_at": req.sent_at.isoformat() if req.sent_at else "",
-                                "addressee_file_number": req.provider_reference or ""}
+    if req.route_kind in PRESERVING:
+        data["preservation"] = _preservation(db, req, signature)
+    reasons = list((req.outcome or {}).get("impossibility_reasons") or [])
+    if reasons:
+        data["impossibility"] = {
+            "certificate": "epoc_pr" if req.route_kind in PRESERVING else "epoc", "reasons": reasons,
+            "issued_at": signature.get("signed_at", "") or _day(req.decided_at),
+            "received_at": _day(req.acknowledged_at or req.sent_at),
+            "explanation": (req.outcome or {}).get("reason_note") or (req.outcome or {}).get("note", ""),
+            "contact": {"name": (req.outcome or {}).get("provider_contact") or data["addressee"]["entity"]
+                        or data["addressee"]["provider"]}}
     if req.emergency:
         data["emergency_facts"] = {"threat": details.get("emergency_justification", ""),
                                    "persons_at_risk": details.get("persons_at_risk", ""),
                                    "imminence": details.get("imminence", ""),
                                    "how_data_helps": details.get("how_data_helps", "")}
     return data
+
+
+def _day(at: Any) -> str:
+    return at.date().isoformat() if at else ""
+
+
+def _preservation(db: Session, req: LegalRequest, signature: dict[str, Any]) -> dict[str, Any]:
+    """The EPOC-PR as Annexes V and VI refer to it, with the running expiry and the production request that
+    followed it, if any."""
+    expiry = db.scalar(select(Deadline).where(Deadline.request_id == req.id, Deadline.kind == "preservation_expiry",
+                                              Deadline.satisfied_at.is_(None)).order_by(Deadline.due_at.desc()))
+    block: dict[str, Any] = {
+        "reference": req.reference, "issued_at": signature.get("signed_at", "")[:10] or _day(req.decided_at),
+        "transmitted_at": _day(req.sent_at), "addressee_file_number": req.provider_reference or "",
+        "expires_at": _day(expiry.due_at) if expiry else ""}
+    child = _subsequent_request(db, req)
+    if child is not None:
+        kind = {"production_order": "epo", "mla_request": "mla"}.get(child.route_kind or "", "other")
+        if child.form_id == "eio_annex_a":
+            kind = "eio"
+        child_signature = (child.details or {}).get("signature") or {}
+        unit = child.unit
+        block["subsequent_request"] = {
+            "type": kind, "reference": child.reference,
+            "authority": (unit.authority_name or unit.name) if unit else "",
+            "issued_at": child_signature.get("signed_at", "")[:10] or _day(child.decided_at)}
+    return block
+
+
+def _subsequent_request(db: Session, req: LegalRequest) -> LegalRequest | None:
+    """The latest issued request that follows this preservation (approved or further along)."""
+    return db.scalar(select(LegalRequest).where(
+        LegalRequest.parent_id == req.id,
+        LegalRequest.state.in_(("approved", *IN_FLIGHT, "fulfilled"))).order_by(LegalRequest.id.desc()))
+
+
+def follow_on_forms(db: Session, req: LegalRequest) -> list[str]:
+    """Which follow-on documents this request can produce now.
+
+    Annex VI while its preservation runs; Annex V once a production request that follows it has been issued;
+    Annex III once the liaison officer has logged the provider's reasons for not executing an EPOC/EPOC-PR.
+    """
+    forms = []
+    if req.form_id == "epoc_pr" and req.state in IN_FLIGHT:
+        forms.append("annex_vi")
+    if req.form_id == "epoc_pr" and _subsequent_request(db, req) is not None:
+        forms.append("annex_v")
+    if req.form_id in ("epoc", "epoc_pr") and (req.outcome or {}).get("impossibility_reasons"):
+        forms.append("annex_iii")
+    return forms
 
 
 def _previous_request(req: LegalRequest) -> dict[str, Any] | None:
@@ -137,6 +202,8 @@ def render_request_pdf(db: Session, req: LegalRequest, rules: Any, *, lang: str 
                        form: str | None = None, invariant: bool = False) -> tuple[str, bytes]:
     """(download name, PDF bytes) of the request's form in the addressee's language unless ``lang`` says otherwise."""
     form_id = form or req.form_id or "cover_sheet"
+    if form is not None and form != req.form_id and form not in follow_on_forms(db, req):
+        raise ValueError(f"{req.reference} has no {form} document now")
     data = document_data(db, req, rules)
     language = lang or _addressee_language(req, rules)
     pdf = render(form_id, data, lang=language, invariant=invariant)

@@ -5,9 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from lawreq.pdf.forms.eu import IMPOSSIBILITY_REASONS
+from lawreq.pdf.labels import Labels
 from lawreq.web.choices import choices
 from lawreq.workflow.states import REFUSAL_REASONS
 
@@ -47,6 +59,10 @@ class ActionForm(FlaskForm):
     received_at = DateTimeLocalField("Received by the addressee at (your local time)", format="%Y-%m-%dT%H:%M",
                                      validators=[Optional()])
     reason = SelectField("Reason", choices=choices([("", "—"), *REFUSAL_REASONS.items()]), validators=[Optional()])
+    impossibility_reasons = SelectMultipleField(
+        "Reasons the provider gave on its Annex III form", widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(), validators=[Optional()],
+        choices=choices((code, Labels("en").text(f"reason_{code.lower()}")) for code in IMPOSSIBILITY_REASONS))
     received = TextAreaField("What came back", validators=[Optional(), Length(max=4000)],
                              description="Describe the data received (not the data itself).")
     version = HiddenField(validators=[DataRequired()])

@@ -236,7 +236,8 @@ def _stamp(req: LegalRequest, action: str, ctx: Ctx, at: datetime, note: str | N
         req.acknowledged_at = data.get("received_at") or at
         req.provider_reference = data.get("provider_reference") or req.provider_reference
     elif action in ("fulfil", "partially_fulfil", "refuse", "withdraw", "lapse"):
-        outcome = {k: v for k, v in data.items() if k in ("reason", "received", "data_categories", "note")}
+        outcome = {k: v for k, v in data.items()
+                   if k in ("reason", "received", "data_categories", "note", "impossibility_reasons")}
         if action == "refuse":
             outcome["refused_by"] = "addressee"
         req.outcome = {**req.outcome, **outcome, "at": at.isoformat()}

@@ -20,7 +20,7 @@ from lawreq.auth.models import Unit
 from lawreq.deadlines.models import Deadline
 from lawreq.audit.services import record
 from lawreq.legal_requests import permissions, services
-from lawreq.legal_requests.documents import render_request_pdf
+from lawreq.legal_requests.documents import FOLLOW_ON, follow_on_forms, render_request_pdf
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
@@ -115,6 +115,7 @@ def detail(request_id: int):
     return render_template("legal_requests/detail.html", req=req, deadlines=deadlines, actions=actions, form=form,
                            provider=rules.providers.get(req.provider_id or ""), wizard_url=_wizard_url(req),
                            addressee_zone=_addressee_zone(req, rules), form_info=_form_spec(req),
+                           follow_on=follow_on_forms(db.session, req), follow_on_labels=FOLLOW_ON,
                            children=list(db.session.scalars(select(LegalRequest).where(
                                LegalRequest.parent_id == req.id, permissions.visible_requests(current_user)))))
 
@@ -146,6 +147,7 @@ def act(request_id: int, action: str):
         "channel": form.channel.data, "provider_reference": form.provider_reference.data,
         "reason": form.reason.data, "received": form.received.data,
         "received_at": _local_to_utc(form.received_at.data),
+        "impossibility_reasons": form.impossibility_reasons.data,
     }.items() if v}
     try:
         services.transition(db.session, ctx(), req, action, note=form.note.data or None, data=data,
@@ -178,14 +180,17 @@ def document(request_id: int):
     lang = request.args.get("lang") or None
     if lang is not None and not re.fullmatch(r"[a-z]{2}", lang):
         abort(404)
+    form = request.args.get("form") or None
+    if form is not None and form != req.form_id and form not in follow_on_forms(db.session, req):
+        abort(404)
     try:
         filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
-                                           invariant=current_app.config["PDF_INVARIANT"])
+                                           form=form, invariant=current_app.config["PDF_INVARIANT"])
     except FormError as exc:
         flash(f"The document cannot be produced yet: {exc}", "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=current_user._get_current_object(),
            action="document.downloaded", obj=req,
-           detail={"form": req.form_id, "lang": lang, "sha256": hashlib.sha256(pdf).hexdigest()})
+           detail={"form": form or req.form_id, "lang": lang, "sha256": hashlib.sha256(pdf).hexdigest()})
     db.session.commit()
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=filename, as_attachment=True)

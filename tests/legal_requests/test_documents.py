@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from lawreq.legal_requests.documents import document_data, render_request_pdf
+from lawreq.legal_requests.models import LegalRequest
+from tests.conftest import csrf_from
 from tests.pdf.conftest import pdf_text
 
 FACTS = {"issuing_country": "FI", "issuer": "police", "offence": "solicitation_of_children", "max_penalty_years": 2.0,
@@ -65,3 +67,63 @@ def test_the_request_page_offers_only_the_form_languages_and_says_how_official_t
     page = client.get(f"/requests/{us.id}").get_data(as_text=True)
     assert '<option value="en">EN</option>' in page and '<option value="pl">PL</option>' not in page
     assert "official wording" not in page
+
+
+def test_a_running_preservation_offers_annex_vi_then_annex_v_once_production_is_issued(
+        client, login, factory, case, investigator, rules, db_session):
+    from lawreq.deadlines.services import on_transition
+    from lawreq.legal_requests.documents import follow_on_forms
+
+    sent = datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc)
+    preservation = _request(factory, case, investigator, state="sent", route_id="eu-epoc-pr",
+                            route_kind="preservation_order", form_id="epoc_pr", sent_at=sent,
+                            decided_at=sent, provider_reference="META-77")
+    on_transition(db_session, preservation, "mark_sent", sent, rules)
+    db_session.commit()
+    assert follow_on_forms(db_session, preservation) == ["annex_vi"]
+    login(investigator)
+    page = client.get(f"/requests/{preservation.id}").get_data(as_text=True)
+    assert f"/requests/{preservation.id}/document.pdf?form=annex_vi" in page
+    assert client.get(f"/requests/{preservation.id}/document.pdf?form=annex_v").status_code == 404
+
+    resp = client.get(f"/requests/{preservation.id}/document.pdf?form=annex_vi")
+    assert resp.status_code == 200, client.get(f"/requests/{preservation.id}").get_data(as_text=True)[-3000:]
+    text = pdf_text(resp.data)
+    assert "EXTENSION OF THE PRESERVATION OF ELECTRONIC EVIDENCE" in text
+    assert preservation.reference in text and "META-77" in text and "2026-11-03" in text
+
+    production = _request(factory, case, investigator, state="approved", route_id="eu-epoc",
+                          route_kind="production_order", form_id="epoc", parent_id=preservation.id, decided_at=sent)
+    db_session.commit()
+    assert follow_on_forms(db_session, preservation) == ["annex_vi", "annex_v"]
+    text = pdf_text(client.get(f"/requests/{preservation.id}/document.pdf?form=annex_v").data)
+    assert "CONFIRMATION OF ISSUANCE OF A REQUEST FOR PRODUCTION" in text and production.reference in text
+    assert _ticked_before(text, "European Production Order")
+
+
+def _ticked_before(text: str, label: str) -> bool:
+    at = text.index(label)
+    return text.rfind("☒", 0, at) > text.rfind("☐", 0, at)
+
+
+def test_the_providers_annex_iii_reasons_are_logged_and_printed(client, login, factory, case, investigator,
+                                                                  db_session):
+    epoc = _request(factory, case, investigator, state="sent", route_id="eu-epoc", route_kind="production_order",
+                    form_id="epoc", sent_at=datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc),
+                    decided_at=datetime(2026, 11, 2, 15, 0, tzinfo=timezone.utc))
+    reference = epoc.reference
+    login(investigator)
+    page = client.get(f"/requests/{epoc.id}").get_data(as_text=True)
+    assert "Reasons the provider gave on its Annex III form" in page
+    assert "form=annex_iii" not in page
+    resp = client.post(f"/requests/{epoc.id}/actions/refuse", data={
+        "csrf_token": csrf_from(page), "version": str(epoc.version), "reason": "no_data",
+        "impossibility_reasons": ["DATA_NOT_STORED", "INSUFFICIENT_INFO"], "note": "Account deleted in 2025."})
+    assert resp.status_code == 302
+    stored = db_session.query(LegalRequest).filter_by(reference=reference).one()
+    assert stored.state == "refused"
+    assert stored.outcome["impossibility_reasons"] == ["DATA_NOT_STORED", "INSUFFICIENT_INFO"]
+    text = pdf_text(client.get(f"/requests/{stored.id}/document.pdf?form=annex_iii").data)
+    assert "INFORMATION ON THE INABILITY TO EXECUTE" in text
+    assert _ticked_before(text, "it does not concern data stored by or on behalf of the service provider")
+    assert not _ticked_before(text, "it contains manifest errors")

@@ -207,7 +207,9 @@ QUERIES: dict[str, dict[str, Any]] = {
                        "due_within_days": {"type": "integer", "minimum": 0, "maximum": 3650},
                        "include_satisfied": _BOOL_PARAM}),
     "providers": _obj({"q": {"type": "string", "minLength": 1, "maxLength": 100}}),
-    "document": _obj({"lang": {"type": "string", "pattern": "^[a-z]{2}$"}}),
+    "document": _obj({"lang": {"type": "string", "pattern": "^[a-z]{2}$"},
+                      "form": {"enum": ["annex_iii", "annex_v", "annex_vi"],
+                               "description": "a follow-on document instead of the request's own form"}}),
 }
 
 _REGISTRY = Registry().with_resource(

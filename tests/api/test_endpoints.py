@@ -215,3 +215,19 @@ def test_the_eio_recognition_is_offered_through_the_api_only_where_the_route_has
                        json={"action": "record_recognition", "data": {"received_at": "2026-12-04T08:30:00Z"}})
     assert done.status_code == 200, done.json
     assert "record_recognition" not in done.json["actions"]
+
+
+def test_follow_on_documents_are_available_through_the_api_only_when_they_apply(client, tokens, api_world, factory,
+                                                                               db_session):
+    officer = api_world["users"]["liaison_officer"]
+    epoc = factory.request(api_world["case"], officer, state="sent", route_id="eu-epoc", form_id="epoc",
+                           route_kind="production_order", provider_id="meta", addressee_country="IE",
+                           facts={"issuing_country": "FI", "issuer": "prosecutor", "offence": "fraud",
+                                  "emergency": False, "data_categories": ["subscriber_data"], "provider": "meta"})
+    db_session.commit()
+    epoc_id = epoc.id
+    headers = tokens.access(officer)
+    resp = client.get(f"/api/v1/requests/{epoc_id}/document.pdf?form=annex_iii", headers=headers)
+    assert resp.status_code == 409 and "available: none" in resp.json["error"]["message"]
+    bad = client.get(f"/api/v1/requests/{epoc_id}/document.pdf?form=epoc_pr", headers=headers)
+    assert bad.status_code == 422

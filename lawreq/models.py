@@ -1,12 +1,12 @@
 """Import every model so ``Base.metadata`` is complete (Alembic, ``create_all`` in tests)."""
 
 from lawreq.audit.models import AuditEntry, AuditHead
-from lawreq.auth.models import ApiToken, AuthSession, Unit, User, memberships
+from lawreq.auth.models import ApiToken, AuthSession, RecoveryCode, Unit, User, memberships
 from lawreq.db import Base
 from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.legal_requests.models import Attachment, Case, LegalRequest, RequestEvent
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
-    "LegalRequest", "Notification", "Reminder", "RequestEvent", "Unit", "User", "memberships",
+    "LegalRequest", "Notification", "RecoveryCode", "Reminder", "RequestEvent", "Unit", "User", "memberships",
 ]

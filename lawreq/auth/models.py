@@ -137,3 +137,21 @@ class ApiToken(Base):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} user={self.user_id}>"
+
+
+class RecoveryCode(Base):
+    """One single-use code that stands in for a TOTP code (lost phone). Only a keyed hash is stored
+    (``lawreq.auth.recovery``); ``used_at`` is set once, by a compare-and-set UPDATE, and never cleared."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: HMAC-SHA256 hex digest of the normalised code; see ``lawreq.auth.recovery`` for why not argon2.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id} {'used' if self.used_at else 'unused'}>"

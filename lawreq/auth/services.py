@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lawreq.auth.models import User
@@ -34,19 +34,35 @@ def authenticate(db: Session, email: str, password: str, now: datetime, cfg: dic
         return LoginResult(user, "locked")
     ok, rehashed = check_password(user.password_hash, password, profile)
     if not ok:
-        user.failed_logins += 1
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            extra = user.failed_logins - cfg["LOGIN_MAX_FAILURES"]
-            seconds = min(cfg["LOGIN_LOCK_SECONDS"] * (2 ** extra), cfg["LOGIN_LOCK_MAX_SECONDS"])
-            user.locked_until = now + timedelta(seconds=seconds)
+        count_failure(db, user, now, cfg)
         return LoginResult(user, "bad_password")
     if not user.active:
         return LoginResult(user, "inactive")
-    user.failed_logins = 0
+    if not requires_totp(user, cfg):
+        # With a second factor still to pass, the count is cleared only when it passes (views.totp_check):
+        # otherwise a known password would buy a fresh round of code guesses at every login.
+        user.failed_logins = 0
     user.locked_until = None
     if rehashed:
         user.password_hash = rehashed
     return LoginResult(user, "ok")
+
+
+def count_failure(db: Session, user: User, now: datetime, cfg: dict[str, Any]) -> bool:
+    """Count one wrong password, TOTP code or recovery code; from the limit on, lock the account for a time that
+    doubles with every further failure (capped). Return True when the account is now locked.
+
+    The count is incremented in SQL (``failed_logins = failed_logins + 1``), not read-modify-write in Python, so
+    guesses sent in parallel are all counted instead of overwriting each other's increment.
+    """
+    db.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+               .execution_options(synchronize_session="fetch"))
+    if user.failed_logins < cfg["LOGIN_MAX_FAILURES"]:
+        return False
+    extra = user.failed_logins - cfg["LOGIN_MAX_FAILURES"]
+    seconds = min(cfg["LOGIN_LOCK_SECONDS"] * (2 ** extra), cfg["LOGIN_LOCK_MAX_SECONDS"])
+    user.locked_until = now + timedelta(seconds=seconds)
+    return True
 
 
 _DUMMY: dict[str, str] = {}
@@ -87,3 +103,4 @@ class IpThrottle:
 
 def requires_totp(user: User, cfg: dict[str, Any]) -> bool:
     return user.totp_secret is not None or user.role in cfg["TOTP_REQUIRED_ROLES"]
+

@@ -10,9 +10,9 @@ from lawreq.audit.services import record
 from lawreq.auth import sessions, totp
 from lawreq.auth.decorators import public, roles_required
 from lawreq.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, TotpForm
-from lawreq.auth.models import AuthSession
+from lawreq.auth.models import AuthSession, User
 from lawreq.auth.passwords import check_password
-from lawreq.auth.services import GENERIC_FAILURE, authenticate, requires_totp, set_password
+from lawreq.auth.services import GENERIC_FAILURE, authenticate, count_failure, requires_totp, set_password
 from lawreq.core.clock import utcnow
 from lawreq.extensions import login_throttle
 
@@ -64,6 +64,19 @@ def _pending() -> AuthSession | None:
     return row if row is not None and not row.mfa_passed else None
 
 
+def _factor_failed(user: User, failed_action: str, locked_action: str):
+    """A wrong TOTP or recovery code counts like a wrong password. At the limit the account is locked for a while
+    and this session ends: the redirect to the login page is returned then, otherwise None."""
+    if count_failure(db.session, user, utcnow(), current_app.config):
+        sessions.end()
+        _audit(locked_action, actor=user, ip=request.remote_addr)
+        db.session.commit()
+        return redirect(url_for("auth.login"))
+    _audit(failed_action, actor=user, ip=request.remote_addr)
+    db.session.commit()
+    return None
+
+
 @bp.route("/login/totp", methods=["GET", "POST"])
 @public
 def totp_check():
@@ -76,14 +89,9 @@ def totp_check():
         user = pending.user
         step = totp.verify(user.totp_secret, form.code.data, user.totp_last_timecode, utcnow())
         if step is None:
-            user.failed_logins += 1
-            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                sessions.end()
-                _audit("login.totp_locked", actor=user)
-                db.session.commit()
-                return redirect(url_for("auth.login"))
-            _audit("login.totp_failed", actor=user)
-            db.session.commit()
+            ended = _factor_failed(user, "login.totp_failed", "login.totp_locked")
+            if ended is not None:
+                return ended
             error = "That code is not valid (wrong, expired or already used)."
         else:
             user.totp_last_timecode, user.failed_logins, pending.mfa_passed = step, 0, True

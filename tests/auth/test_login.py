@@ -165,3 +165,25 @@ def test_ip_throttle_refuses_after_the_limit_and_forgives_after_a_minute():
     assert throttle.allow("10.0.0.1", 3, now=103.0) is False
     assert throttle.allow("10.0.0.2", 3, now=103.0) is True  # another address is not affected
     assert throttle.allow("10.0.0.1", 3, now=161.5) is True
+
+
+def test_wrong_totp_codes_lock_the_account_and_the_password_alone_buys_no_new_round(client, factory, db_session):
+    secret = pyotp.random_base32()
+    user = factory.user("approver", totp_secret=secret)
+    valid = {pyotp.TOTP(secret).at(utcnow() + timedelta(seconds=30 * d)) for d in (-1, 0, 1)}
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in valid)
+
+    def guess():
+        page = client.get("/login/totp").get_data(as_text=True)
+        return client.post("/login/totp", data={"code": wrong, "csrf_token": csrf_from(page)})
+
+    _login(client, user.email, PASSWORD)
+    assert [guess().status_code for _ in range(4)] == [401] * 4
+    fifth = guess()
+    assert fifth.status_code == 302 and fifth.headers["Location"].endswith("/login")
+    assert "login.totp_locked" in _actions(db_session)
+    assert _login(client, user.email, PASSWORD).status_code == 401  # locked, even for the right password
+    with time_machine.travel(utcnow() + timedelta(seconds=61), tick=False):
+        assert _login(client, user.email, PASSWORD).status_code == 302
+        assert guess().headers["Location"].endswith("/login")  # one more wrong code locks again, for longer
+        assert db_session.get(User, user.id).locked_until - utcnow() > timedelta(seconds=110)

@@ -20,26 +20,37 @@ def create_user(db: Session, cfg: Mapping[str, Any], *, email: str, name: str, r
                 authority_type: str | None = None, unit_codes: Iterable[str] = (), password: str,
                 totp_secret: str | None = None) -> User:
     email = email.strip().lower()
-    if role not in ROLES:
-        raise UserError(f"role: {role!r} is not one of {', '.join(ROLES)}")
-    if role == "approver" and authority_type not in AUTHORITY_TYPES:
-        raise UserError(f"authority: an approver needs one of {', '.join(AUTHORITY_TYPES)}")
-    if role != "approver" and authority_type:
-        raise UserError("authority: only approvers have an authority type")
+    check_role(role, authority_type)
     if db.scalar(select(User).where(func.lower(User.email) == email)):
         raise UserError(f"email: {email} already has an account")
     problems = policy_problems(password, cfg["PASSWORD_MIN_LENGTH"], email)
     if problems:
         raise UserError("password: " + " ".join(problems))
-    units = []
-    for code in unit_codes:
-        unit = db.scalar(select(Unit).where(Unit.code == code))
-        if unit is None:
-            raise UserError(f"unit: no unit with code {code!r}")
-        units.append(unit)
+    units = units_by_code(db, unit_codes)
     user = User(email=email, name=name, role=role, authority_type=authority_type,
                 password_hash=hash_password(password, cfg["PASSWORD_HASH_PROFILE"]), totp_secret=totp_secret,
                 preferences={}, units=units)
     db.add(user)
     db.flush()
     return user
+
+
+def check_role(role: str, authority_type: str | None) -> None:
+    """Refuse an unknown role, an approver without an authority type, or an authority type on anyone else."""
+    if role not in ROLES:
+        raise UserError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    if role == "approver" and authority_type not in AUTHORITY_TYPES:
+        raise UserError(f"authority: an approver needs one of {', '.join(AUTHORITY_TYPES)}")
+    if role != "approver" and authority_type:
+        raise UserError("authority: only approvers have an authority type")
+
+
+def units_by_code(db: Session, unit_codes: Iterable[str]) -> list[Unit]:
+    """The units named by their codes, in that order; an unknown code is a ``unit:`` error."""
+    units = []
+    for code in unit_codes:
+        unit = db.scalar(select(Unit).where(Unit.code == code))
+        if unit is None:
+            raise UserError(f"unit: no unit with code {code!r}")
+        units.append(unit)
+    return units

@@ -15,7 +15,8 @@ from lawreq.core.clock import utcnow
 from tests.conftest import csrf_from
 
 ROLES = ("anon", "investigator", "approver", "liaison_officer", "rules_maintainer", "admin", "other_unit")
-PUBLIC = {"static", "web.health", "web.index", "auth.login", "auth.totp_check", "auth.totp_setup", "auth.logout"}
+PUBLIC = {"static", "web.health", "web.index", "auth.login", "auth.totp_check", "auth.totp_setup", "auth.logout",
+          "auth.recovery_check"}
 
 # endpoint -> (method, {role: expected})
 ALL_OK = {r: 200 for r in ROLES if r != "anon"} | {"anon": "login"}
@@ -26,9 +27,12 @@ ACCESS: dict[str, tuple[str, dict[str, object]]] = {
     "auth.login": ("GET", {"anon": 200, "investigator": 302}),
     "auth.totp_check": ("GET", {"anon": "login"}),
     "auth.totp_setup": ("GET", {"anon": "login"}),
+    "auth.recovery_check": ("GET", {"anon": "login", "investigator": "login"}),
     "auth.logout": ("POST", {"anon": "login", "investigator": "login"}),
     "auth.account": ("GET", ALL_OK),
     "auth.end_other_sessions": ("POST", {"anon": "login", "investigator": "ok"}),
+    # the world's users have no second factor: nothing to back up (tests/auth/test_recovery_codes.py has the rest)
+    "auth.regenerate_recovery_codes": ("POST", {"anon": "login", "investigator": 404, "approver": 404, "admin": 404}),
 }
 #: Rows added by the area blueprints live next to them and are merged here.
 try:

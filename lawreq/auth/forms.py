@@ -17,6 +17,21 @@ class TotpForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
+class RecoveryCodeForm(FlaskForm):
+    code = StringField("Recovery code", description="One of the ten codes you stored when you set up the app, "
+                                                    "for example ABCDE-12345. Each code works once.",
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+
+
+class RecoveryRegenerateForm(FlaskForm):
+    """New recovery codes: re-authenticate with both factors first (ASVS 7.5.1)."""
+
+    password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
+    totp = StringField("Six-digit code from your authenticator app", validators=[DataRequired(), Length(min=6, max=7)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     new = PasswordField("New password", validators=[DataRequired(), Length(max=256)])

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from lawreq.auth.models import User
+from lawreq.auth import recovery
+from lawreq.auth.models import RecoveryCode, User
 from lawreq.auth.passwords import check_password, dummy_hash, hash_password, policy_problems
 
 GENERIC_FAILURE = "E-mail or password is wrong, or the account is locked for a while after too many attempts."
@@ -104,3 +105,60 @@ class IpThrottle:
 def requires_totp(user: User, cfg: dict[str, Any]) -> bool:
     return user.totp_secret is not None or user.role in cfg["TOTP_REQUIRED_ROLES"]
 
+
+# --- recovery codes (the pure part is lawreq.auth.recovery) --------------------------------------------------------
+@dataclass(frozen=True)
+class RecoveryStatus:
+    """What the account page says about a user's recovery codes."""
+
+    total: int
+    left: int
+    last_used_at: datetime | None
+
+    @property
+    def any_used(self) -> bool:
+        return self.last_used_at is not None
+
+
+def issue_recovery_codes(db: Session, user: User, key: bytes, now: datetime) -> list[str]:
+    """Replace the user's recovery codes with a new set and return them in plain text: the only moment they exist
+    outside the user's hands. Only their keyed hashes are stored; the old set stops working."""
+    delete_recovery_codes(db, user)
+    codes = recovery.generate()
+    db.add_all(RecoveryCode(user_id=user.id, code_hash=recovery.code_hash(key, user.id, code), created_at=now)
+               for code in codes)
+    db.flush()
+    return codes
+
+
+def redeem_recovery_code(db: Session, user: User, typed: str, key: bytes, now: datetime) -> bool:
+    """Use up one of the user's codes; True if ``typed`` was an unused one.
+
+    One compare-and-set UPDATE (``… WHERE used_at IS NULL``): when two requests race with the same code, the
+    database lets exactly one of them change the row (PostgreSQL re-checks the condition after the row lock,
+    SQLite writes one transaction at a time), and the other sees ``rowcount == 0``.
+    """
+    digest = recovery.code_hash(key, user.id, typed)
+    if digest is None:
+        return False
+    result = db.execute(update(RecoveryCode)
+                        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == digest,
+                               RecoveryCode.used_at.is_(None))
+                        .values(used_at=now)
+                        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def recovery_status(db: Session, user: User) -> RecoveryStatus:
+    total, left, last_used = db.execute(
+        select(func.count(RecoveryCode.id), func.count(RecoveryCode.id).filter(RecoveryCode.used_at.is_(None)),
+               func.max(RecoveryCode.used_at))
+        .where(RecoveryCode.user_id == user.id)).one()
+    return RecoveryStatus(total=total, left=left, last_used_at=last_used)
+
+
+def delete_recovery_codes(db: Session, user: User) -> int:
+    """Remove every recovery code of the user (new set issued, or the second factor reset by an administrator:
+    codes belong to the factor they back up). Return how many were removed."""
+    return db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id)
+                      .execution_options(synchronize_session=False)).rowcount

@@ -7,13 +7,16 @@ from flask_login import current_user
 
 from lawreq import db
 from lawreq.audit.services import record
-from lawreq.auth import sessions, totp
-from lawreq.auth.decorators import public, roles_required
-from lawreq.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, TotpForm
+from lawreq.auth import recovery, sessions, totp
+from lawreq.auth.decorators import public, require, roles_required
+from lawreq.auth.forms import (ConfirmForm, LoginForm, PasswordChangeForm, RecoveryCodeForm, RecoveryRegenerateForm,
+                               TotpForm)
 from lawreq.auth.models import AuthSession, User
 from lawreq.auth.passwords import check_password
-from lawreq.auth.services import GENERIC_FAILURE, authenticate, count_failure, requires_totp, set_password
+from lawreq.auth.services import (GENERIC_FAILURE, authenticate, count_failure, issue_recovery_codes,
+                                  recovery_status, redeem_recovery_code, requires_totp, set_password)
 from lawreq.core.clock import utcnow
+from lawreq.deadlines.notifications import notify
 from lawreq.extensions import login_throttle
 
 bp = Blueprint("auth", __name__)
@@ -64,6 +67,10 @@ def _pending() -> AuthSession | None:
     return row if row is not None and not row.mfa_passed else None
 
 
+def _recovery_key() -> bytes:
+    return recovery.derive_key(current_app.config["SECRET_KEY"])
+
+
 def _factor_failed(user: User, failed_action: str, locked_action: str):
     """A wrong TOTP or recovery code counts like a wrong password. At the limit the account is locked for a while
     and this session ends: the redirect to the login page is returned then, otherwise None."""
@@ -75,6 +82,12 @@ def _factor_failed(user: User, failed_action: str, locked_action: str):
     _audit(failed_action, actor=user, ip=request.remote_addr)
     db.session.commit()
     return None
+
+
+def _show_codes(codes: list[str], continue_url: str):
+    """The one and only display of a new set of recovery codes (never stored in the session or a URL; the
+    response is ``no-store`` like every page behind the login)."""
+    return render_template("auth/recovery_codes.html", codes=codes, continue_url=continue_url)
 
 
 @bp.route("/login/totp", methods=["GET", "POST"])
@@ -101,6 +114,36 @@ def totp_check():
     return render_template("auth/totp.html", form=form, error=error), (401 if error else 200)
 
 
+@bp.route("/login/recovery", methods=["GET", "POST"])
+@public
+def recovery_check():
+    """The second factor for someone without their phone: one single-use recovery code instead of a TOTP code."""
+    pending = _pending()
+    if pending is None or pending.user.totp_secret is None:
+        return redirect(url_for("auth.login"))
+    form = RecoveryCodeForm()
+    error = None
+    if form.validate_on_submit():
+        user = pending.user
+        if redeem_recovery_code(db.session, user, form.code.data, _recovery_key(), utcnow()):
+            left = recovery_status(db.session, user).left
+            user.failed_logins, pending.mfa_passed = 0, True
+            _audit("login.recovery_code_used", actor=user, ip=request.remote_addr, codes_left=left)
+            notify(db.session, [user.id], kind="recovery_code_used",
+                   message=f"A recovery code was used to sign in to your account; {left} left. If that was not "
+                           "you, tell an administrator at once.")
+            db.session.commit()
+            flash(f"You signed in with a recovery code: {left} left. If you lost your authenticator, ask an "
+                  "administrator to reset your second factor; otherwise make a new set on your account page.",
+                  "warning")
+            return redirect(session.pop("next", url_for("web.home")))
+        ended = _factor_failed(user, "login.recovery_code_failed", "login.recovery_code_locked")
+        if ended is not None:
+            return ended
+        error = "That recovery code is not valid (wrong or already used)."
+    return render_template("auth/recovery.html", form=form, error=error), (401 if error else 200)
+
+
 @bp.route("/login/totp/setup", methods=["GET", "POST"])
 @public
 def totp_setup():
@@ -120,9 +163,10 @@ def totp_setup():
             user = pending.user
             user.totp_secret, user.totp_last_timecode, pending.mfa_passed = secret, step, True
             session.pop("totp_enrol", None)
-            _audit("account.totp_enrolled", actor=user)
+            codes = issue_recovery_codes(db.session, user, _recovery_key(), utcnow())
+            _audit("account.totp_enrolled", actor=user, recovery_codes=len(codes))
             db.session.commit()
-            return redirect(session.pop("next", url_for("web.home")))
+            return _show_codes(codes, continue_url=session.pop("next", url_for("web.home")))
     return render_template("auth/totp_setup.html", form=form, error=error, secret=secret,
                            uri=totp.provisioning_uri(secret, pending.user.email))
 
@@ -156,8 +200,43 @@ def account():
             db.session.commit()
             flash("Password changed. Your other sessions were ended.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, error=error, confirm=ConfirmForm(),
-                           sessions=sessions.active_sessions(current_user.id))
+    return _account_page(form=form, error=error)
+
+
+def _account_page(status: int = 200, **context):
+    user = current_user._get_current_object()
+    context.setdefault("form", PasswordChangeForm(formdata=None))
+    context.setdefault("recovery_form", RecoveryRegenerateForm(formdata=None))
+    return render_template("auth/account.html", confirm=ConfirmForm(), sessions=sessions.active_sessions(user.id),
+                           recovery=recovery_status(db.session, user) if user.totp_secret else None,
+                           **{"error": None, "recovery_error": None, **context}), status
+
+
+@bp.route("/account/recovery-codes", methods=["POST"])
+@roles_required()
+def regenerate_recovery_codes():
+    """A new set of recovery codes (the old one stops working), after the password and a current TOTP code."""
+    user = current_user._get_current_object()
+    require(user.totp_secret is not None)
+    form = RecoveryRegenerateForm()
+    if not form.validate_on_submit():
+        return _account_page(recovery_form=form, status=400)
+    now = utcnow()
+    password_ok, _ = check_password(user.password_hash, form.password.data,
+                                    current_app.config["PASSWORD_HASH_PROFILE"])
+    step = totp.verify(user.totp_secret, form.totp.data, user.totp_last_timecode, now)
+    if not password_ok or step is None:
+        ended = _factor_failed(user, "account.recovery_codes_refused", "account.recovery_codes_locked")
+        if ended is not None:
+            return ended
+        return _account_page(recovery_form=form, status=401,
+                             recovery_error="The password or the code is wrong (or the code was already used). "
+                                            "Your recovery codes were not changed.")
+    user.totp_last_timecode, user.failed_logins = step, 0
+    codes = issue_recovery_codes(db.session, user, _recovery_key(), now)
+    _audit("account.recovery_codes_regenerated", actor=user, count=len(codes))
+    db.session.commit()
+    return _show_codes(codes, continue_url=url_for("auth.account"))
 
 
 @bp.route("/account/sessions/end-others", methods=["POST"])

@@ -94,3 +94,13 @@ ROWS.update({
     "api_tokens.create": ("POST", {"anon": "login", "investigator": 400, "approver": 403, "rules_maintainer": 403}),
     "api_tokens.revoke": ("POST", {"anon": "login", "investigator": 404, "admin": 404, "approver": 403}),
 })
+
+# admin (accounts and units: admins only; the user_id is the world's investigator, the unit_id unit A)
+_ADMIN_ONLY = {"anon": "login", "admin": 200, "investigator": 403, "approver": 403, "liaison_officer": 403,
+               "rules_maintainer": 403, "other_unit": 403}
+ROWS.update({f"admin.{name}": ("GET", _ADMIN_ONLY) for name in (
+    "users", "new_user", "edit_user", "units", "new_unit", "edit_unit")})
+ROWS.update({f"admin.{name}": ("POST", _ADMIN_ONLY | {"admin": "ok"}) for name in (
+    "deactivate_user", "reactivate_user", "unlock_user", "reset_totp")})
+# an empty temporary-password form is refused with its field errors
+ROWS["admin.set_password"] = ("POST", _ADMIN_ONLY | {"admin": 400})

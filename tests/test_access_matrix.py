@@ -74,6 +74,8 @@ def _url(app, endpoint, world):
             values[arg] = world["case"].id
         elif arg == "unit_id":
             values[arg] = world["unit"].id
+        elif arg == "user_id":
+            values[arg] = world["users"]["investigator"].id
         else:
             values[arg] = _ARGS.get(arg, 1)
     with app.test_request_context():

@@ -16,6 +16,8 @@ NAV = [
     ("deadlines.notifications", "Notifications", {"investigator", "approver", "liaison_officer", "rules_maintainer", "admin"}),
     ("rules_browser.index", "Rules", {"investigator", "approver", "liaison_officer", "rules_maintainer", "admin"}),
     ("api_tokens.index", "API tokens", {"investigator", "liaison_officer", "admin"}),
+    ("admin.users", "Users", {"admin"}),
+    ("admin.units", "Units", {"admin"}),
 ]
 
 

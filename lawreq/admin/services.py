@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lawreq.audit.services import record
 from lawreq.auth.admin import UserError, check_role, create_user, units_by_code
-from lawreq.auth.models import ApiToken, RecoveryCode, Unit, User
-from lawreq.auth.services import set_password
+from lawreq.auth.models import ApiToken, Unit, User
+from lawreq.auth.services import delete_recovery_codes, set_password
 from lawreq.auth.sessions import revoke_all
 from lawreq.core.clock import utcnow
 
@@ -148,8 +148,7 @@ def reset_totp(db: Session, ctx: Ctx, user: User) -> int:
     if user.totp_secret is None:
         raise UserError(f"totp: {user.name} has no second factor enrolled")
     user.totp_secret, user.totp_last_timecode = None, None
-    codes = db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id)
-                       .execution_options(synchronize_session=False)).rowcount
+    codes = delete_recovery_codes(db, user)
     ended = revoke_all(user.id)
     db.flush()
     _audit(db, ctx, "user.totp_reset", user, fields={"totp_enrolled": [True, False]}, sessions_ended=ended,

@@ -215,3 +215,24 @@ def test_wrong_codes_count_towards_the_lock_and_the_password_alone_buys_no_new_g
         assert _post(client, "/login/recovery", "/login/recovery", code=codes[0]).status_code == 302
         assert client.get("/home").status_code == 200
         assert db_session.get(User, user.id).failed_logins == 0
+
+
+def test_after_a_second_factor_reset_the_old_codes_open_nothing_and_enrolment_replaces_them(client, factory,
+                                                                                           db_session):
+    user, _, old = _approver_with_codes(factory, db_session)
+    user.totp_secret = None  # what an administrator's reset leaves (it may also delete the codes at once)
+    db_session.commit()
+    assert _login(client, user.email).headers["Location"].endswith("/login/totp/setup")
+    refused = _post(client, "/login/recovery", "/login/totp/setup", code=old[0])
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/login")
+    assert client.get("/home").status_code == 302
+
+    _login(client, user.email)
+    page = client.get("/login/totp/setup").get_data(as_text=True)
+    with client.session_transaction() as s:
+        secret = s["totp_enrol"]
+    resp = client.post("/login/totp/setup", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_from(page)})
+    new = CODE.findall(resp.get_data(as_text=True))
+    stored = set(db_session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)))
+    assert stored == {recovery.code_hash(KEY, user.id, c) for c in new}
+    assert not stored & {recovery.code_hash(KEY, user.id, c) for c in old}

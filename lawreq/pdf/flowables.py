@@ -15,6 +15,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 
@@ -73,9 +74,11 @@ class Lines(Flowable):
         space_after: float = 0,
         shade: Color | None = None,
         padding: tuple[float, float] = (0, 0),
+        keep_first: bool = False,
     ) -> None:
         super().__init__()
         self.items = tuple(items)
+        self.keep_first = keep_first  # a heading item never ends a page on its own
         self.offset = offset
         self.spaceBefore = space_before
         self.spaceAfter = space_after
@@ -83,18 +86,21 @@ class Lines(Flowable):
         self.pad_y, self.pad_x = padding
         self._lines: list[_Line] = []
         self._for_width: float | None = None
+        self._first_lines = 0
 
     def _layout(self, width: float) -> None:
         if self._for_width == width:
             return
         lines: list[_Line] = []
-        for item in self.items:
+        for number, item in enumerate(self.items):
             x = self.offset + item.indent
             broken = [(text, run.font) for run in item.runs
                       for text in (_split(run.text, run.font.name, run.font.size, width - x) or ("",))]
             for index, (text, font) in enumerate(broken):
                 lines.append(_Line(text, font, x, item.mark if index == 0 else None,
                                    item.gap if index == len(broken) - 1 else 0))
+            if number == 0:
+                self._first_lines = len(lines)
         self._lines = lines
         self._for_width = width
 
@@ -112,7 +118,7 @@ class Lines(Flowable):
                 break
             used += line.height
             count += 1
-        if count == 0 or count == len(self._lines):
+        if count == 0 or count == len(self._lines) or (self.keep_first and count <= self._first_lines):
             return []
         return [self._part(self._lines[:count], self.spaceBefore, 0),
                 self._part(self._lines[count:], 0, self.spaceAfter)]
@@ -145,6 +151,14 @@ def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     return tuple(simpleSplit(text, font, size, width))
 
 
+def plain_lines(text: str, font: str, size: float, width: float) -> tuple[str, ...] | None:
+    """``text`` broken into lines at spaces and newlines, or None when a single word is wider than ``width`` (a
+    long URL or hash), which only a Paragraph can break."""
+    if any(stringWidth(word, font, size) > width for word in text.split()):
+        return None
+    return _split(text, font, size, width)
+
+
 class _Pen:
     """A text object that sets font and colour only when they change: one operator per change instead of three
     per line, which is most of what a page of tick-boxes costs to write."""
@@ -171,7 +185,7 @@ class _Pen:
         self.font = None
 
 
-Cell = str | Paragraph
+Cell = str | tuple[str, ...] | Paragraph  # one plain line, plain lines already broken, or a wrapping Paragraph
 
 
 class FieldGrid(Flowable):
@@ -205,6 +219,8 @@ class FieldGrid(Flowable):
     def _cell_height(self, cell: Cell, column: int) -> float:
         if isinstance(cell, str):
             return self.fonts[column].leading
+        if isinstance(cell, tuple):
+            return self.fonts[column].leading * len(cell)
         return cell.wrap(self.widths[column] - 2 * self.PAD_X, 1e6)[1]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
@@ -245,9 +261,12 @@ class FieldGrid(Flowable):
         top = self.height
         for row, height in zip(self.rows, self._heights):
             for column, (cell, x) in enumerate(zip(row, (0.0, left))):
-                if isinstance(cell, str):
+                if isinstance(cell, (str, tuple)):
                     font = self.fonts[column]
-                    pen.out(cell, font, x + self.PAD_X, top - self.PAD_TOP - font.size)
+                    baseline = top - self.PAD_TOP - font.size
+                    for line in (cell,) if isinstance(cell, str) else cell:
+                        pen.out(line, font, x + self.PAD_X, baseline)
+                        baseline -= font.leading
                 else:  # flush first, so the text reads in row order when copied or extracted
                     pen.flush()
                     cell.drawOn(canv, x + self.PAD_X, top - self.PAD_TOP - cell.height)

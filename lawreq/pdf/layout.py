@@ -34,7 +34,7 @@ from lawreq.pdf.blocks import (
     Ticks,
     Title,
 )
-from lawreq.pdf.flowables import FieldGrid, Font, Item, Lines, Run
+from lawreq.pdf.flowables import Cell, FieldGrid, Font, Item, Lines, Run, plain_lines
 from lawreq.pdf.fonts import BOLD, BOLD_OBLIQUE, OBLIQUE, REGULAR, register_fonts
 from lawreq.pdf.text import clean, markup, paragraphs
 
@@ -52,6 +52,9 @@ LABEL_FONTS = (Font(REGULAR, 8.5, 10.5, SOFT_INK), Font(OBLIQUE, 8.5, 10.5, SOFT
 VALUE_FONT = Font(REGULAR, 9, 11.5, INK)
 TICK_FONTS = (Font(REGULAR, 9, 11.5, INK), Font(OBLIQUE, 9, 11.5, INK))
 SECTION_FONTS = (Font(BOLD, 10, 13, INK), Font(BOLD_OBLIQUE, 10, 13, INK))
+DETAIL_FONT = Font(BOLD, 9, 11.5, INK)
+FLAG_FONT = Font(OBLIQUE, 7.5, 9, colors.HexColor("#a50e0e"))
+FREE_INDENT = 6
 TICK_INDENT = 12
 
 
@@ -91,11 +94,17 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(text, style, frags=list(_frags(text, style)))
 
 
-def label_runs(label: Label, fonts: tuple[Font, Font]) -> tuple[Run, ...]:
+def label_runs(label: Label, fonts: tuple[Font, Font], *, colon: bool = False) -> tuple[Run, ...]:
     """A label as plain runs for :class:`Lines`: the form language upright, the second language in italics."""
+    end = ":" if colon else ""
     if label.second is None or label.second == label.text:
-        return (Run(clean(label.text), fonts[0]),)
-    return Run(clean(label.text), fonts[0]), Run(clean(label.second), fonts[1])
+        return (Run(clean(label.text) + end, fonts[0]),)
+    return Run(clean(label.text), fonts[0]), Run(clean(label.second) + end, fonts[1])
+
+
+def _breakable(text: str, font: Font, width: float) -> bool:
+    """Whether plain lines can carry ``text``: no word wider than the line (a long URL needs a Paragraph)."""
+    return plain_lines(text, font.name, font.size, width) is not None
 
 
 def label_markup(label: Label) -> str:
@@ -159,15 +168,20 @@ class Layout:
             text += f'<br/><font size="7" color="#a50e0e"><i>{markup(self.flag)}</i></font>'
         return text
 
-    def cell(self, text: str, style: ParagraphStyle, width: float, rich: str | None = None) -> str | Paragraph:
-        """Plain text that fits on one line is drawn as a table string (no markup parsing or line breaking at all,
-        hence nothing to escape); anything longer or styled becomes a wrapping Paragraph."""
+    def cell(self, text: str, style: ParagraphStyle, width: float,
+             rich: str | None = None) -> str | tuple[str, ...] | Paragraph:
+        """Plain text is drawn as plain lines (no markup parsing, hence nothing to escape): one string when it fits,
+        else the lines broken at spaces; styled text, or a word too wide to break at a space, is a Paragraph."""
         plain = clean(text) if text.strip() else FILL
-        if rich is None and "\n" not in plain and stringWidth(plain, style.fontName, style.fontSize) <= width - 12:
-            return plain
+        if rich is None:
+            if "\n" not in plain and stringWidth(plain, style.fontName, style.fontSize) <= width - 12:
+                return plain
+            lines = plain_lines(plain, style.fontName, style.fontSize, width - 12)
+            if lines:
+                return lines
         return para(rich if rich is not None else markup(plain), style)
 
-    def label_cell(self, label: Label, style: ParagraphStyle, width: float) -> str | Paragraph:
+    def label_cell(self, label: Label, style: ParagraphStyle, width: float) -> str | tuple[str, ...] | Paragraph:
         rich = None if label.second is None or label.second == label.text else label_markup(label)
         return self.cell(label.text, style, width, rich)
 
@@ -187,8 +201,12 @@ class Layout:
         plain: list[Item] = [Item(label_runs(block.lead, LABEL_FONTS))] if block.lead else []
         for tick in block.options:
             box = CHECKED if tick.checked else UNCHECKED
-            if not tick.detail:
-                plain.append(Item(label_runs(tick.label, TICK_FONTS), Run(box, TICK_FONTS[0]), TICK_INDENT, 1.5))
+            detail = clean(tick.detail)
+            if not detail or _breakable(detail, DETAIL_FONT, CONTENT_WIDTH - offset - TICK_INDENT):
+                # the values given for the box follow its label on their own line(s), in bold
+                runs = label_runs(tick.label, TICK_FONTS, colon=bool(detail))
+                runs += (Run(detail, DETAIL_FONT),) if detail else ()
+                plain.append(Item(runs, Run(box, TICK_FONTS[0]), TICK_INDENT, 1.5))
                 continue
             if plain:
                 out.append(Lines(plain, offset=offset))
@@ -204,6 +222,16 @@ class Layout:
         return [*out, Spacer(1, after)]
 
     def free_text(self, block: FreeText) -> list[Flowable]:
+        """The label, then the user's text paragraph by paragraph as plain lines (which split between pages at any
+        line, never right after the label); a word too wide to break at a space sends it to Paragraphs."""
+        text = [part for part in clean(block.value).split("\n") if part.strip()]
+        if all(_breakable(part, VALUE_FONT, CONTENT_WIDTH - FREE_INDENT) for part in text):
+            body = [Item((Run(part, VALUE_FONT),), indent=FREE_INDENT, gap=3) for part in text]
+            if not body:
+                body = [Item((Run(FILL, VALUE_FONT),), indent=FREE_INDENT, gap=3)]
+            elif block.free_text and self.flag:
+                body.append(Item((Run(clean(self.flag), FLAG_FONT),), indent=FREE_INDENT))
+            return [Lines([Item(label_runs(block.label, LABEL_FONTS)), *body], space_before=3, keep_first=True)]
         parts = paragraphs(block.value)
         head = para(label_markup(block.label), self.s.free_label)
         if not parts:
@@ -215,8 +243,8 @@ class Layout:
 
     def rows(self, block: Rows) -> Table:
         width = CONTENT_WIDTH / len(block.headers)
-        head = [self.label_cell(h, self.s.cell_head, width) for h in block.headers]
-        body = [[self.cell(cell, self.s.cell, width) for cell in row] for row in block.rows]
+        head = [_table_cell(self.label_cell(h, self.s.cell_head, width)) for h in block.headers]
+        body = [[_table_cell(self.cell(cell, self.s.cell, width)) for cell in row] for row in block.rows]
         if not body:
             body = [[FILL for _ in block.headers]]
         table = Table([head, *body], repeatRows=1, hAlign="LEFT", colWidths=[width] * len(block.headers))
@@ -226,7 +254,7 @@ class Layout:
     def signature(self, block: Signature) -> Flowable:
         table = self.field_table(block.fields)
         left = FIELD_WIDTHS[0]
-        marks: list[tuple[str | Paragraph, str | Paragraph]] = [
+        marks: list[tuple[Cell, Cell]] = [
             (self.label_cell(block.signature, self.s.label, left), "")
         ]
         if block.stamp:
@@ -237,12 +265,17 @@ class Layout:
 FIELD_WIDTHS = (CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62)
 
 
+def _table_cell(cell: str | tuple[str, ...] | Paragraph) -> str | Paragraph:
+    """A reportlab Table draws a string's lines itself but reads a tuple as flowables."""
+    return "\n".join(cell) if isinstance(cell, tuple) else cell
+
+
 @cache
 def _indented(style: ParagraphStyle, offset: float) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}+{offset:g}", style, leftIndent=style.leftIndent + offset)
 
 
-def _grid(rows: Sequence[tuple[str | Paragraph, str | Paragraph]], min_height: float = 0) -> FieldGrid:
+def _grid(rows: Sequence[tuple[Cell, Cell]], min_height: float = 0) -> FieldGrid:
     return FieldGrid(rows, FIELD_WIDTHS, (LABEL_FONTS[0], VALUE_FONT), grid=GRID, label_shade=LABEL_SHADE,
                      min_height=min_height)
 

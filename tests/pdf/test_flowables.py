@@ -75,3 +75,24 @@ def test_memoised_font_subsets_give_the_bytes_a_fresh_subset_gives(request_data)
     reader = pypdf.PdfReader(io.BytesIO(first))
     fonts = {str(f["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert any("DejaVuSans" in name for name in fonts)
+
+
+def test_a_label_never_ends_a_page_without_the_first_line_of_its_text():
+    from lawreq.pdf.flowables import Item, Lines, Run
+    from lawreq.pdf.layout import LABEL_FONTS, VALUE_FONT
+
+    lines = Lines([Item((Run("Summary of the facts", LABEL_FONTS[0]),)),
+                   Item((Run("first line of the facts " * 30, VALUE_FONT),), indent=6)], keep_first=True)
+    lines.wrap(400, 1000)
+    assert lines.split(400, LABEL_FONTS[0].leading + 1) == []  # only the label would fit: move it all
+    head, tail = lines.split(400, LABEL_FONTS[0].leading + VALUE_FONT.leading + 1)
+    assert head.wrap(400, 1000)[1] + tail.wrap(400, 1000)[1] == lines.wrap(400, 1000)[1]
+
+
+def test_unbreakable_values_fall_back_to_paragraphs_and_keep_every_character(request_data):
+    token = "https://example.invalid/" + "a1b2c3d4" * 20
+    request_data["facts_summary"] = f"Link seen in the chat: {token} (sent 2 Nov)."
+    request_data["data_item_details"]["identification.ip_records"] = token
+    text = pdf_text(render("epoc", request_data))
+    squeezed = text.replace(" ", "")
+    assert squeezed.count(token) >= 2  # wrapped by Paragraph, but nothing dropped

@@ -1,4 +1,5 @@
-"""The Alembic chain goes up and down on both backends, and the recovery-code table it builds is the model's.
+"""The Alembic chain goes up and down on both backends, and the recovery-code table and the users table it builds
+are the models'.
 
 (The suite's own schemas already come from ``upgrade head`` in ``conftest.app``; this adds the way down, on a
 database of its own so the session's database is never touched.)
@@ -40,6 +41,11 @@ def _tables(engine) -> set[str]:
         return set(sa.inspect(conn).get_table_names())
 
 
+def _columns(engine, table: str) -> set[str]:
+    with engine.connect() as conn:
+        return {c["name"] for c in sa.inspect(conn).get_columns(table)}
+
+
 def _drift(engine, table: str) -> list:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -52,6 +58,11 @@ def test_upgrade_downgrade_and_upgrade_again(empty_database):
         upgrade(empty_database)
         assert "recovery_codes" in _tables(engine)
         assert _drift(engine, "recovery_codes") == []
+        assert "must_change_password" in _columns(engine, "users")
+        assert _drift(engine, "users") == []
+
+        command.downgrade(alembic_config(empty_database), "0004")
+        assert "must_change_password" not in _columns(engine, "users")
 
         command.downgrade(alembic_config(empty_database), "0003")
         assert "recovery_codes" not in _tables(engine)
@@ -62,5 +73,6 @@ def test_upgrade_downgrade_and_upgrade_again(empty_database):
 
         upgrade(empty_database)
         assert "recovery_codes" in _tables(engine)
+        assert "must_change_password" in _columns(engine, "users")
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lawreq.core.clock import utcnow
@@ -59,6 +59,9 @@ class User(Base):
     authority_type: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The password was typed by an admin (admin pages or ``lawreq users create``): its owner must replace it right
+    #: after the next login, and reaches nothing else until then (``auth.views.choose_password``).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_timecode: Mapped[int | None] = mapped_column(Integer)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

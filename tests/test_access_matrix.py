@@ -31,6 +31,8 @@ ACCESS: dict[str, tuple[str, dict[str, object]]] = {
     "auth.logout": ("POST", {"anon": "login", "investigator": "login"}),
     "auth.account": ("GET", ALL_OK),
     "auth.end_other_sessions": ("POST", {"anon": "login", "investigator": "ok"}),
+    # the world's users have no temporary password: the page sends them home (tests/auth/test_forced_password_change.py)
+    "auth.choose_password": ("GET", {r: 302 for r in ROLES if r != "anon"} | {"anon": "login"}),
     # the world's users have no second factor: nothing to back up (tests/auth/test_recovery_codes.py has the rest)
     "auth.regenerate_recovery_codes": ("POST", {"anon": "login", "investigator": 404, "approver": 404, "admin": 404}),
 }
@@ -140,3 +142,21 @@ def test_no_state_changing_get_routes(app):
     for rule in app.url_map.iter_rules():
         if "GET" in (rule.methods or ()) and "POST" not in (rule.methods or ()):
             assert not any(w in rule.endpoint for w in ("delete", "approve", "reject", "send", "revoke", "logout"))
+
+
+def test_a_user_with_a_temporary_password_reaches_only_the_new_password_page(app, client, login, world, db_session):
+    """Every page, present and future, GET or POST with a valid CSRF token, sends them to choose a password first."""
+    user = world["users"]["admin"]  # the role that reaches the most
+    user.must_change_password = True
+    db_session.commit()
+    login(user)
+    token = csrf_from(client.get("/login/new-password").get_data(as_text=True))
+    allowed = {"static", "web.health", "auth.choose_password", "auth.logout"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in allowed or rule.endpoint.startswith("api."):
+            continue
+        url = _url(app, rule.endpoint, world)
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            resp = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            assert resp.status_code == 302 and resp.headers["Location"].endswith("/login/new-password"), \
+                f"{method} {rule.endpoint}: {resp.status_code}"

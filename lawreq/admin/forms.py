@@ -87,8 +87,8 @@ class NewUserForm(_AccountForm):
                                              Length(max=320), _EMAIL])
     password = PasswordField("Temporary password", validators=[DataRequired("Set a first password."),
                                                                Length(max=256)],
-                             description="Give it to the person on another channel; they change it on their "
-                                         "account page.")
+                             description="Give it to the person on another channel; they must choose their own "
+                                         "at their first login.")
 
 
 class EditUserForm(_AccountForm):

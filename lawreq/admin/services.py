@@ -35,9 +35,12 @@ class UnitError(ValueError):
 
 @dataclass(frozen=True)
 class Ctx:
-    """Who acts, the audit key, the app config (password policy and hashing) and the time."""
+    """Who acts, the audit key, the app config (password policy and hashing) and the time.
 
-    actor: User
+    ``actor`` is None for the system: ``lawreq users create`` at a terminal (audited as "system").
+    """
+
+    actor: User | None
     audit_key: bytes
     cfg: Mapping[str, Any]
     now: datetime | None = None
@@ -45,6 +48,10 @@ class Ctx:
     @property
     def at(self) -> datetime:
         return self.now or utcnow()
+
+    def is_self(self, user: User) -> bool:
+        """True when the actor would change their own account (never for the system)."""
+        return self.actor is not None and self.actor.id == user.id
 
 
 def split_error(exc: ValueError) -> tuple[str, str]:
@@ -66,10 +73,13 @@ def profile(user: User) -> dict[str, Any]:
 
 
 def add_user(db: Session, ctx: Ctx, *, email: str, name: str, role: str, authority_type: str | None,
-             unit_codes: Iterable[str], password: str) -> User:
+             unit_codes: Iterable[str], password: str, must_change_password: bool = True) -> User:
+    """Open an account with a password the admin typed, which its owner replaces at the first login (only
+    ``lawreq users create --no-force-change``, for automation, opts out)."""
     user = create_user(db, ctx.cfg, email=email, name=name.strip(), role=role, authority_type=authority_type,
-                       unit_codes=unit_codes, password=password)
-    _audit(db, ctx, "user.created", user, fields={k: [None, v] for k, v in profile(user).items()})
+                       unit_codes=unit_codes, password=password, must_change_password=must_change_password)
+    _audit(db, ctx, "user.created", user, fields={k: [None, v] for k, v in profile(user).items()},
+           must_change_password=must_change_password)
     return user
 
 
@@ -143,7 +153,7 @@ def reset_totp(db: Session, ctx: Ctx, user: User) -> int:
     """Forget the second factor with its recovery codes (they back up that factor) and end the sessions; return
     the sessions ended. A role that must use a second factor (``TOTP_REQUIRED_ROLES``) enrols at the next login.
     """
-    if user.id == ctx.actor.id:
+    if ctx.is_self(user):
         raise UserError("totp: you cannot reset your own second factor; ask another admin")
     if user.totp_secret is None:
         raise UserError(f"totp: {user.name} has no second factor enrolled")
@@ -157,24 +167,27 @@ def reset_totp(db: Session, ctx: Ctx, user: User) -> int:
 
 
 def set_temporary_password(db: Session, ctx: Ctx, user: User, password: str) -> int:
-    """Set a policy-checked password and end the sessions; return the sessions ended."""
-    if user.id == ctx.actor.id:
+    """Set a policy-checked password that its owner must replace at the next login, and end the sessions;
+    return the sessions ended."""
+    if ctx.is_self(user):
         raise UserError("password: change your own password on your account page, which asks for the current one")
     changed_at = user.password_changed_at
     problems = set_password(user, password, ctx.cfg, ctx.at)  # type: ignore[arg-type]  # Flask config is a dict
     if problems:
         raise UserError("password: " + " ".join(problems))
+    forced_before, user.must_change_password = user.must_change_password, True
     ended = revoke_all(user.id)
     db.flush()
     _audit(db, ctx, "user.password_set", user, sessions_ended=ended,
-           fields={"password_changed_at": [changed_at.isoformat() if changed_at else None, ctx.at.isoformat()]})
+           fields={"password_changed_at": [changed_at.isoformat() if changed_at else None, ctx.at.isoformat()],
+                   "must_change_password": [forced_before, True]})
     return ended
 
 
 def _guard_admin_loss(db: Session, ctx: Ctx, user: User, field: str, what: str) -> None:
     """Refuse to act on oneself, and refuse to leave the app without an active admin."""
     last = user.role == "admin" and user.active and len(_active_admins(db)) <= 1
-    if user.id == ctx.actor.id:
+    if ctx.is_self(user):
         raise UserError(f"{field}: you cannot {what}" + (
             ", and you are the last active admin: make someone else an admin first, then ask them" if last
             else "; ask another admin"))

@@ -88,7 +88,7 @@ def new_user():
         else:
             db.session.commit()
             flash(f"Account for {user.name} <{user.email}> created. Give them the temporary password on another "
-                  "channel.", "success")
+                  "channel; they choose their own at their first login.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_new.html", form=form), 400 if form.errors else 200
 
@@ -194,7 +194,7 @@ def set_password(user_id: int):
         else:
             db.session.commit()
             flash(f"Temporary password set for {user.name}; {ended} session(s) ended. Give it to them on another "
-                  "channel.", "success")
+                  "channel; they must replace it at their next login.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return _edit_page(user, password_form=form, status=400)
 

@@ -67,6 +67,8 @@ def create_personal_token(db: Session, keys: TokenKeys, audit_key: bytes, user: 
     """Store the row and return it with the token string, which is never stored and shown only once."""
     if user.role not in API_ROLES or not user.active:
         raise TokenRefused("role", f"the {user.role} role cannot hold API tokens")
+    if user.must_change_password:  # the settings page is behind the same gate; this holds for any other caller
+        raise TokenRefused("password", "choose your own password first: this one was set by an administrator")
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         raise ValueError(f"name: between 1 and {NAME_MAX} characters")

@@ -18,7 +18,9 @@ class UserError(ValueError):
 
 def create_user(db: Session, cfg: Mapping[str, Any], *, email: str, name: str, role: str,
                 authority_type: str | None = None, unit_codes: Iterable[str] = (), password: str,
-                totp_secret: str | None = None) -> User:
+                totp_secret: str | None = None, must_change_password: bool = False) -> User:
+    """Create an account (flushed, not committed). ``must_change_password``: the password was typed by an admin,
+    so its owner must replace it at the next login (the admin pages and ``lawreq users create`` set it)."""
     email = email.strip().lower()
     check_role(role, authority_type)
     if db.scalar(select(User).where(func.lower(User.email) == email)):
@@ -29,7 +31,7 @@ def create_user(db: Session, cfg: Mapping[str, Any], *, email: str, name: str, r
     units = units_by_code(db, unit_codes)
     user = User(email=email, name=name, role=role, authority_type=authority_type,
                 password_hash=hash_password(password, cfg["PASSWORD_HASH_PROFILE"]), totp_secret=totp_secret,
-                preferences={}, units=units)
+                must_change_password=must_change_password, preferences={}, units=units)
     db.add(user)
     db.flush()
     return user

@@ -38,5 +38,14 @@ class PasswordChangeForm(FlaskForm):
     repeat = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("new", "The two entries differ.")])
 
 
+class NewPasswordForm(FlaskForm):
+    """The owner's own password in place of a temporary one. No current-password field: the temporary password
+    was typed a moment ago at the login, and asking for it again would only make people paste it twice."""
+
+    new = PasswordField("New password", validators=[DataRequired("Type your new password."), Length(max=256)])
+    repeat = PasswordField("Repeat the new password", validators=[DataRequired("Type it a second time."),
+                                                                  EqualTo("new", "The two entries differ.")])
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button that still carries the CSRF token."""

@@ -83,6 +83,21 @@ def set_password(user: User, password: str, cfg: dict[str, Any], now: datetime) 
     return problems
 
 
+def replace_temporary_password(user: User, password: str, cfg: dict[str, Any], now: datetime) -> list[str]:
+    """The owner's own password in place of the one an admin typed; return the problems (empty: done).
+
+    The policy applies as for any password, and the temporary one is refused: typing it again would leave a
+    password someone else knows. On success the flag is cleared; ending the other sessions is the caller's part.
+    """
+    problems = policy_problems(password, cfg["PASSWORD_MIN_LENGTH"], user.email)
+    if not problems and check_password(user.password_hash, password, cfg["PASSWORD_HASH_PROFILE"])[0]:
+        problems = ["Choose a password different from the temporary one."]
+    if not problems:
+        set_password(user, password, cfg, now)
+        user.must_change_password = False
+    return problems
+
+
 class IpThrottle:
     """Per-process sliding window per client address: a second layer in front of the per-account lock."""
 

@@ -9,17 +9,22 @@ from lawreq import db
 from lawreq.audit.services import record
 from lawreq.auth import recovery, sessions, totp
 from lawreq.auth.decorators import public, require, roles_required
-from lawreq.auth.forms import (ConfirmForm, LoginForm, PasswordChangeForm, RecoveryCodeForm, RecoveryRegenerateForm,
-                               TotpForm)
+from lawreq.auth.forms import (ConfirmForm, LoginForm, NewPasswordForm, PasswordChangeForm, RecoveryCodeForm,
+                               RecoveryRegenerateForm, TotpForm)
 from lawreq.auth.models import AuthSession, User
 from lawreq.auth.passwords import check_password
 from lawreq.auth.services import (GENERIC_FAILURE, authenticate, count_failure, issue_recovery_codes,
-                                  recovery_status, redeem_recovery_code, requires_totp, set_password)
+                                  recovery_status, redeem_recovery_code, replace_temporary_password, requires_totp,
+                                  set_password)
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.notifications import notify
 from lawreq.extensions import login_throttle
 
 bp = Blueprint("auth", __name__)
+
+#: What a user with a temporary password may still reach until they replace it. The API is not here: it takes
+#: no cookies, and its personal tokens are made on a page behind this gate (``api_tokens``).
+_UNTIL_PASSWORD_CHANGED = frozenset({"auth.choose_password", "auth.logout", "static", "web.health"})
 
 
 def _audit(action: str, actor=None, **detail) -> None:
@@ -31,6 +36,23 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("web.home")
+
+
+def _onward_url(user: User) -> str:
+    """Where a login goes once every factor is passed: a temporary password is replaced first (``next`` waits)."""
+    if user.must_change_password:
+        return url_for("auth.choose_password")
+    return session.pop("next", url_for("web.home"))
+
+
+@bp.before_app_request
+def _password_change_gate():
+    """Every page but the few above sends a user who must replace a temporary password to that page."""
+    if request.endpoint in _UNTIL_PASSWORD_CHANGED or request.blueprint == "api":
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.choose_password"))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +80,7 @@ def login():
         db.session.commit()
         if need_mfa:
             return redirect(url_for("auth.totp_setup" if user.totp_secret is None else "auth.totp_check"))
-        return redirect(session.pop("next", url_for("web.home")))
+        return redirect(_onward_url(user))
     return render_template("auth/login.html", form=form, error=None)
 
 
@@ -110,7 +132,7 @@ def totp_check():
             user.totp_last_timecode, user.failed_logins, pending.mfa_passed = step, 0, True
             _audit("login.ok", actor=user, ip=request.remote_addr)
             db.session.commit()
-            return redirect(session.pop("next", url_for("web.home")))
+            return redirect(_onward_url(user))
     return render_template("auth/totp.html", form=form, error=error), (401 if error else 200)
 
 
@@ -136,7 +158,7 @@ def recovery_check():
             flash(f"You signed in with a recovery code: {left} left. If you lost your authenticator, ask an "
                   "administrator to reset your second factor; otherwise make a new set on your account page.",
                   "warning")
-            return redirect(session.pop("next", url_for("web.home")))
+            return redirect(_onward_url(user))
         ended = _factor_failed(user, "login.recovery_code_failed", "login.recovery_code_locked")
         if ended is not None:
             return ended
@@ -166,9 +188,33 @@ def totp_setup():
             codes = issue_recovery_codes(db.session, user, _recovery_key(), utcnow())
             _audit("account.totp_enrolled", actor=user, recovery_codes=len(codes))
             db.session.commit()
-            return _show_codes(codes, continue_url=session.pop("next", url_for("web.home")))
+            return _show_codes(codes, continue_url=_onward_url(user))
     return render_template("auth/totp_setup.html", form=form, error=error, secret=secret,
                            uri=totp.provisioning_uri(secret, pending.user.email))
+
+
+@bp.route("/login/new-password", methods=["GET", "POST"])
+@roles_required()
+def choose_password():
+    """Right after the login, a user whose password an admin typed chooses their own; nothing else is reachable
+    until then (``_password_change_gate``). The other sessions end, as with any password change."""
+    user = current_user._get_current_object()
+    if not user.must_change_password:
+        return redirect(url_for("web.home"))
+    form = NewPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        problems = replace_temporary_password(user, form.new.data, current_app.config, utcnow())
+        if problems:
+            error = " ".join(problems)
+        else:
+            killed = sessions.revoke_all(user.id, except_sid=session.get(sessions.SESSION_KEY))
+            _audit("auth.password_changed", actor=user, replaced_temporary=True, other_sessions_ended=killed)
+            db.session.commit()
+            flash("Your new password is set; the temporary one no longer works.", "success")
+            return redirect(session.pop("next", url_for("web.home")))
+    return render_template("auth/choose_password.html", form=form, error=error), \
+        400 if error or form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])

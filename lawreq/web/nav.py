@@ -22,8 +22,8 @@ NAV = [
 
 
 def nav_items() -> list[dict[str, str]]:
-    if not current_user.is_authenticated:
-        return []
+    if not current_user.is_authenticated or current_user.must_change_password:
+        return []  # nothing to offer until a temporary password is replaced (auth.views._password_change_gate)
     return [{"url": url_for(endpoint), "label": label} for endpoint, label, roles in NAV
             if current_user.role in roles and endpoint in current_app.view_functions]
 

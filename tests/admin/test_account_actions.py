@@ -155,8 +155,11 @@ def test_a_temporary_password_replaces_the_old_one_and_ends_their_sessions(
     assert "Temporary password set for Erik Ermittler; 1 session(s) ended." in page
     assert his_browser.get("/home").status_code == 302
     assert check_password(db_session.get(User, erik.id).password_hash, temporary, "cheapest")[0]
+    assert db_session.get(User, erik.id).must_change_password  # he replaces it at his next login
+    assert "temporary: they choose their own at the next login" in page
     [entry] = audit_entries("user.password_set")
     assert temporary not in json.dumps(entry.detail) and entry.detail["sessions_ended"] == 1
+    assert entry.detail["changes"]["must_change_password"] == [False, True]
 
 
 # --- guards ----------------------------------------------------------------------------------------------------

@@ -16,11 +16,13 @@ NEW = {"email": "Nina.Newcomer@test.lawreq", "name": "Nina Newcomer", "role": "i
 def test_the_list_shows_every_account_with_its_state(client, as_admin, people, db_session):
     db_session.get(User, people["erik"].id).locked_until = people["erik"].created_at.replace(year=2999)
     db_session.get(User, people["ilona"].id).active = False
+    db_session.get(User, people["paavo"].id).must_change_password = True
     db_session.commit()
     html = client.get("/admin/users/").get_data(as_text=True)
     for person in ("Aino Admin", "Ilona Investigator", "Paavo Prosecutor", "Erik Ermittler"):
         assert person in html
     assert "deactivated" in html and "locked out" in html and "TOTP enrolled" in html
+    assert html.count("temporary password") == 1
     assert "prosecutor" in html  # the approver's authority
 
 
@@ -55,10 +57,12 @@ def test_admin_opens_an_account_and_the_audit_says_who_did_it(client, as_admin, 
     assert "Account for Nina Newcomer" in client.get(resp.headers["Location"]).get_data(as_text=True)
     assert [u.code for u in user.units] == ["HEL"] and user.role == "investigator"
     assert check_password(user.password_hash, NEW["password"], "cheapest")[0]
+    assert user.must_change_password  # the admin typed it: the newcomer chooses their own at the first login
     [entry] = audit_entries("user.created")
     assert entry.actor_id == as_admin.id and entry.object_type == "users" and entry.object_id == str(user.id)
     assert entry.detail["changes"]["role"] == [None, "investigator"]
     assert entry.detail["changes"]["units"] == [None, ["HEL"]]
+    assert entry.detail["must_change_password"] is True
     assert NEW["password"] not in json.dumps(entry.detail)
 
 

@@ -70,20 +70,26 @@ def users_group() -> None:
 @click.option("--authority", "authority_type", default=None,
               type=click.Choice(["prosecutor", "investigating_judge", "judge", "senior_officer"]))
 @click.option("--unit", "unit_codes", multiple=True, help="Unit code; repeat for several units.")
+@click.option("--force-change/--no-force-change", "force_change", default=True, show_default=True,
+              help="The owner must replace the password at their first login; turn off only for automation.")
 @click.password_option()
-def users_create(email, name, role, authority_type, unit_codes, password) -> None:
+def users_create(email, name, role, authority_type, unit_codes, force_change, password) -> None:
     from lawreq import db
-    from lawreq.auth.admin import UserError, create_user
+    from lawreq.admin.services import Ctx, add_user
+    from lawreq.auth.admin import UserError
 
     app = _app()
     with app.app_context():
+        ctx = Ctx(actor=None, audit_key=app.config["AUDIT_KEY"].encode(), cfg=app.config)  # audited as "system"
         try:
-            user = create_user(db.session, app.config, email=email, name=name or email.split("@")[0], role=role,
-                               authority_type=authority_type, unit_codes=unit_codes, password=password)
+            user = add_user(db.session, ctx, email=email, name=name or email.split("@")[0], role=role,
+                            authority_type=authority_type, unit_codes=unit_codes, password=password,
+                            must_change_password=force_change)
         except UserError as exc:
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
-        click.echo(f"created user {user.id} {user.email} ({role})")
+        then = "; they choose their own password at the first login" if force_change else ""
+        click.echo(f"created user {user.id} {user.email} ({role}){then}")
 
 
 # --- audit ------------------------------------------------------------------------------------------------------

@@ -59,8 +59,10 @@ def seed(db: Session, app: Flask) -> list[str]:
     for email, name, role, authority, units in USERS:
         user = db.scalar(select(User).where(User.email == email))
         if user is None:
+            # The documented demo password keeps working: no forced change (unlike an admin-typed password).
             user = create_user(db, app.config, email=email, name=name, role=role, authority_type=authority,
-                               unit_codes=units, password=DEMO_PASSWORD, totp_secret=DEMO_TOTP.get(email))
+                               unit_codes=units, password=DEMO_PASSWORD, totp_secret=DEMO_TOTP.get(email),
+                               must_change_password=False)
         extra = f"  TOTP key {DEMO_TOTP[email]} (or: lawreq demo totp {email})" if email in DEMO_TOTP else ""
         lines.append(f"{email:28} {role}{' (' + authority + ')' if authority else ''}{extra}")
     seed_requests(db, app)

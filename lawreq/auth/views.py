@@ -209,7 +209,7 @@ def choose_password():
             error = " ".join(problems)
         else:
             killed = sessions.revoke_all(user.id, except_sid=session.get(sessions.SESSION_KEY))
-            _audit("auth.password_changed", actor=user, replaced_temporary=True, other_sessions_ended=killed)
+            _audit("account.password_changed", actor=user, replaced_temporary=True, other_sessions_ended=killed)
             db.session.commit()
             flash("Your new password is set; the temporary one no longer works.", "success")
             return redirect(session.pop("next", url_for("web.home")))

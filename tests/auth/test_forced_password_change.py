@@ -113,7 +113,7 @@ def test_the_new_password_replaces_the_temporary_one_and_ends_the_other_sessions
     assert client.get("/board").status_code == 200
     assert db_session.get(User, newcomer.id).must_change_password is False
     assert db_session.get(AuthSession, elsewhere.id).revoked_at is not None
-    [entry] = _entries(db_session, "auth.password_changed")
+    [entry] = _entries(db_session, "account.password_changed")
     assert entry.actor_id == newcomer.id
     assert entry.detail == {"replaced_temporary": True, "other_sessions_ended": 1}
     assert TEMPORARY not in json.dumps(entry.detail) and OWN not in json.dumps(entry.detail)
@@ -146,5 +146,5 @@ def test_a_refused_password_keeps_the_page_and_is_never_sent_back(client, newcom
     assert resp.status_code == 400 and message in html and "Choose a new password" in html
     assert new not in html.replace(message, "") and (repeat is None or repeat not in html)
     assert db_session.get(User, newcomer.id).must_change_password is True
-    assert _entries(db_session, "auth.password_changed") == []
+    assert _entries(db_session, "account.password_changed") == []
     assert client.get("/board").headers["Location"].endswith(NEW_PAGE)  # still nowhere else

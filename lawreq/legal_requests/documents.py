@@ -73,7 +73,8 @@ def document_data(db: Session, req: LegalRequest, rules: Any) -> dict[str, Any]:
                                         signature.get("signed_at")),
         "addressee": {"provider": provider.name if provider else (req.provider_id or ""),
                       "entity": addressee.entity if addressee else "", "country": req.addressee_country or "",
-                      "channel": addressee.channel if addressee else "", "role": _role(addressee)},
+                      "channel": addressee.channel if addressee else "", "role": _role(addressee),
+                      "file_number": req.provider_reference or ""},
         "emergency": bool(req.emergency),
         "emergency_justification": details.get("emergency_justification") or facts.get("emergency_justification", ""),
         "deadlines": [{"kind": d.kind, "due_at": d.due_at.isoformat(), "explanation": " ".join(d.explanation or [])}

@@ -90,7 +90,9 @@ def test_a_running_preservation_offers_annex_vi_then_annex_v_once_production_is_
     assert resp.status_code == 200, client.get(f"/requests/{preservation.id}").get_data(as_text=True)[-3000:]
     text = pdf_text(resp.data)
     assert "EXTENSION OF THE PRESERVATION OF ELECTRONIC EVIDENCE" in text
-    assert preservation.reference in text and "META-77" in text and "2026-11-03" in text
+    assert preservation.reference in text and "2026-11-03" in text
+    section_a = text[text.index("SECTION A"):text.index("SECTION B")]
+    assert "File number of the addressee (if known) META-77" in section_a  # the provider's own reference
 
     production = _request(factory, case, investigator, state="approved", route_id="eu-epoc",
                           route_kind="production_order", form_id="epoc", parent_id=preservation.id, decided_at=sent)

@@ -1,28 +1,33 @@
 """Response times and outcomes per provider, route and country — the unit's own history, in plain numbers.
 
-Pure (no Flask, no SQLAlchemy): the view turns rows into :class:`Outcome` records and this module groups them.
+Pure (no Flask, no SQLAlchemy): the query (``queries.statistics_cells``) adds the requests up per (provider, route,
+country) combination — a :class:`Cell` — and this module merges the cells into the figures of each provider, route
+or country.
 
 Definitions (so the figures can be explained to whoever reads them):
 - *time to acknowledgement*: ``acknowledged_at - sent_at``; *time to data*: from ``sent_at`` to the fulfilment
   (``closed_at``) or, for a request still partially fulfilled, to the recorded partial answer (``outcome.at``).
-  Both in days, computed by the query (``queries.outcomes``) so thousands of rows need no datetime objects.
+  Both in days, computed by the database. A negative time is a data-entry error (receipt recorded before sending)
+  and is left out, not averaged in.
 - *answered*: requests the addressee has disposed of — fulfilled, partially fulfilled, refused by the addressee, or
   lapsed. Withdrawn requests and refusals by our own approvers say nothing about the provider and are left out.
 - fulfilment rate = (fulfilled + partially fulfilled) / answered; refusal rate = refused by addressee / answered.
+- refusals by reason: most frequent first, ties by the reason's name; a refusal without a reason counts as "other".
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from types import MappingProxyType
 from typing import NamedTuple
 
 #: Dimensions the statistics are grouped by, with their labels.
 DIMENSIONS = {"provider": "Provider", "route": "Route", "country": "Country"}
 FULFILLED = frozenset({"fulfilled", "partially_fulfilled"})
-ANSWERED = FULFILLED | {"refused", "lapsed"}
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -30,35 +35,35 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     PERCENTILE.INC); None for no values, because "no data" must not read as zero days."""
     if not 0 <= p <= 100:
         raise ValueError(f"percentile must be between 0 and 100, got {p}")
-    if not values:
+    return _at_rank(sorted(values), p)
+
+
+def _at_rank(ordered: Sequence[float], p: float) -> float | None:
+    """:func:`percentile` of values already in ascending order."""
+    if not ordered:
         return None
-    ordered = sorted(values)
     rank = (len(ordered) - 1) * p / 100
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-class Outcome(NamedTuple):
-    """What one sent request tells about its addressee; durations in days since it was sent.
+class Cell(NamedTuple):
+    """What the requests sent in the period to one (provider, route, country) combination add up to.
 
-    A NamedTuple rather than a frozen dataclass: the statistics build tens of thousands of these per page view
-    and a tuple is several times cheaper to construct, while staying immutable.
+    Durations are in days and already non-negative; ``refusals`` counts refused requests by who refused them and
+    why, as recorded (``refused_by`` and ``reason`` of the request's outcome, None when absent).
     """
 
     provider: str | None
     route: str | None
     country: str | None
-    state: str
-    ack_days: float | None = None
-    data_days: float | None = None
-    refused_by: str | None = None
-    reason: str | None = None
-
-    @property
-    def counts_as_answered(self) -> bool:
-        if self.state == "refused":
-            return self.refused_by != "approver"
-        return self.state in ANSWERED
+    sent: int
+    #: Fulfilled or partially fulfilled.
+    fulfilled: int = 0
+    lapsed: int = 0
+    refusals: Mapping[tuple[object, object], int] = MappingProxyType({})
+    ack_days: Sequence[float] = ()
+    data_days: Sequence[float] = ()
 
 
 @dataclass(frozen=True)
@@ -85,29 +90,34 @@ class GroupStats:
         return self.refused / self.answered if self.answered else None
 
 
-def _group(key: str, items: list[Outcome]) -> GroupStats:
-    # A negative duration is a data-entry error (receipt recorded before sending): left out, not averaged in.
-    ack = [o.ack_days for o in items if o.ack_days is not None and o.ack_days >= 0]
-    data = [o.data_days for o in items if o.state in FULFILLED and o.data_days is not None and o.data_days >= 0]
-    answered = [o for o in items if o.counts_as_answered]
-    refused = [o for o in answered if o.state == "refused"]
+def _group(key: str, cells: list[Cell]) -> GroupStats:
+    ack = sorted(chain.from_iterable(c.ack_days for c in cells))
+    data = sorted(chain.from_iterable(c.data_days for c in cells))
+    reasons: Counter[object] = Counter()
+    for cell in cells:
+        for (refused_by, reason), n in cell.refusals.items():
+            if refused_by != "approver":
+                reasons[reason or "other"] += n
+    refused = sum(reasons.values())
+    fulfilled = sum(c.fulfilled for c in cells)
     return GroupStats(
-        key=key, sent=len(items), answered=len(answered),
-        fulfilled=sum(1 for o in answered if o.state in FULFILLED), refused=len(refused),
-        median_ack_days=percentile(ack, 50), p90_ack_days=percentile(ack, 90),
-        median_data_days=percentile(data, 50), p90_data_days=percentile(data, 90),
-        refusals_by_reason=dict(Counter(o.reason or "other" for o in refused).most_common()),
+        key=key, sent=sum(c.sent for c in cells), answered=fulfilled + sum(c.lapsed for c in cells) + refused,
+        fulfilled=fulfilled, refused=refused,
+        median_ack_days=_at_rank(ack, 50), p90_ack_days=_at_rank(ack, 90),
+        median_data_days=_at_rank(data, 50), p90_data_days=_at_rank(data, 90),
+        refusals_by_reason=dict(sorted(reasons.items(), key=lambda item: (-item[1], str(item[0])))),
     )
 
 
-def summarise(outcomes: Iterable[Outcome], dimension: str) -> list[GroupStats]:
-    """One :class:`GroupStats` per value of ``dimension``, busiest first (ties by name)."""
+def summarise(cells: Iterable[Cell], dimension: str) -> list[GroupStats]:
+    """One :class:`GroupStats` per value of ``dimension`` (no value and an empty one are "(none)"), busiest first
+    (ties by name)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
-    index = Outcome._fields.index(dimension)
-    groups: dict[str, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        groups[outcome[index] or "(none)"].append(outcome)
+    index = Cell._fields.index(dimension)
+    groups: dict[str, list[Cell]] = defaultdict(list)
+    for cell in cells:
+        groups[cell[index] or "(none)"].append(cell)
     stats = [_group(key, items) for key, items in groups.items()]
     return sorted(stats, key=lambda s: (-s.sent, s.key))
 

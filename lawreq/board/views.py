@@ -104,8 +104,8 @@ def _period() -> int:
 
 
 def _stats(days: int) -> dict[str, list[GroupStats]]:
-    outcomes = queries.outcomes(db.session, current_user, utcnow() - timedelta(days=days))
-    return {dimension: summarise(outcomes, dimension) for dimension in DIMENSIONS}
+    cells = queries.statistics_cells(db.session, current_user, utcnow() - timedelta(days=days))
+    return {dimension: summarise(cells, dimension) for dimension in DIMENSIONS}
 
 
 def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:

@@ -52,6 +52,18 @@ def _drift(engine, table: str) -> list:
         return [d for d in compare_metadata(context, Base.metadata) if table in repr(d)]
 
 
+def _indexes(engine, table: str) -> dict[str, dict]:
+    with engine.connect() as conn:
+        return {i["name"]: i for i in sa.inspect(conn).get_indexes(table)}
+
+
+def _extended_statistics(engine) -> set[str]:
+    if engine.dialect.name != "postgresql":
+        return set()
+    with engine.connect() as conn:
+        return set(conn.scalars(sa.text("SELECT stxname FROM pg_statistic_ext")))
+
+
 def test_upgrade_downgrade_and_upgrade_again(empty_database):
     engine = make_engine(empty_database)
     try:
@@ -60,6 +72,15 @@ def test_upgrade_downgrade_and_upgrade_again(empty_database):
         assert _drift(engine, "recovery_codes") == []
         assert "must_change_password" in _columns(engine, "users")
         assert _drift(engine, "users") == []
+        sent = _indexes(engine, "legal_requests")["ix_legal_requests_unit_sent"]
+        assert sent["column_names"] == ["unit_id", "sent_at"]
+        if engine.dialect.name == "postgresql":
+            assert "closed_at" in sent["dialect_options"]["postgresql_include"]
+            assert "st_legal_requests_addressee" in _extended_statistics(engine)
+
+        command.downgrade(alembic_config(empty_database), "0005")
+        assert "ix_legal_requests_unit_sent" not in _indexes(engine, "legal_requests")
+        assert "st_legal_requests_addressee" not in _extended_statistics(engine)
 
         command.downgrade(alembic_config(empty_database), "0004")
         assert "must_change_password" not in _columns(engine, "users")
@@ -74,5 +95,6 @@ def test_upgrade_downgrade_and_upgrade_again(empty_database):
         upgrade(empty_database)
         assert "recovery_codes" in _tables(engine)
         assert "must_change_password" in _columns(engine, "users")
+        assert "ix_legal_requests_unit_sent" in _indexes(engine, "legal_requests")
     finally:
         engine.dispose()

@@ -179,15 +179,9 @@ def _floats(joined: str | None) -> list[float]:
     return list(map(float, joined.split(","))) if joined else []
 
 
-def statistics_cells(db: Session, user: User, since: datetime) -> list[Cell]:
-    """What the requests the user may see, sent since ``since``, add up to per (provider, route, country).
-
-    The database does the adding up and ships every non-negative duration of a cell as one comma-joined string
-    (``string_agg`` / ``group_concat``) of exact decimals: a few hundred rows instead of one per request, and the
-    very floats the row-by-row version computed. The first query reads plain columns only; the second reads the
-    JSON outcome, for the refused and partially fulfilled requests alone.
-    """
-    dialect = db.get_bind().dialect.name
+def statistics_selects(user: User, since: datetime, dialect: str) -> tuple[Select, Select]:
+    """The two queries behind :func:`statistics_cells`: totals and durations per (provider, route, country), then
+    the refusals and partial answers, which only the JSON outcome records."""
     sent, state = LegalRequest.sent_at, LegalRequest.state
     key = (LegalRequest.provider_id, LegalRequest.route_id, LegalRequest.addressee_country)
     scope = (visible_requests(user), sent.is_not(None), sent >= since)
@@ -197,26 +191,39 @@ def statistics_cells(db: Session, user: User, since: datetime) -> list[Cell]:
         return (func.aggregate_strings(_exact_text(_days_between(sent, end, dialect), dialect), ",")
                 .filter(and_(*conditions, _not_before(sent, end, dialect))))
 
-    ack, closed = LegalRequest.acknowledged_at, LegalRequest.closed_at
-    counted = db.execute(select(*key, func.count(), func.count().filter(state.in_(sorted(FULFILLED))),
-                                func.count().filter(state == "lapsed"), durations(ack),
-                                durations(closed, state == "fulfilled"))
-                         .where(*scope).group_by(*key)).all()
-    refusals: dict[tuple, dict[tuple[object, object], int]] = defaultdict(dict)
-    partial_days: dict[tuple, list[float]] = defaultdict(list)
-
+    totals = (select(*key, func.count(), func.count().filter(state.in_(sorted(FULFILLED))),
+                     func.count().filter(state == "lapsed"), durations(LegalRequest.acknowledged_at),
+                     durations(LegalRequest.closed_at, state == "fulfilled"))
+              .where(*scope).group_by(*key))
     partial_at: Any = LegalRequest.outcome["at"].as_string()
     if dialect == "postgresql":
         partial_at = cast(partial_at, DateTime(timezone=True))
     refused = state == "refused"
     refused_by = case((refused, LegalRequest.outcome["refused_by"].as_string()))
     reason = case((refused, LegalRequest.outcome["reason"].as_string()))
-    for p, r, c, st, by, why, n, data in db.execute(
-            select(*key, state, refused_by, reason, func.count(),
-                   durations(partial_at, state == "partially_fulfilled"))
-            .where(*scope, state.in_(("refused", "partially_fulfilled"))).group_by(*key, state, refused_by, reason)):
-        if st == "refused":
-            refusals[(p, r, c)][(by, why)] = n
+    outcomes = (select(*key, state, refused_by, reason, func.count(),
+                       durations(partial_at, state == "partially_fulfilled"))
+                .where(*scope, state.in_(("refused", "partially_fulfilled")))
+                .group_by(*key, state, refused_by, reason))
+    return totals, outcomes
+
+
+def statistics_cells(db: Session, user: User, since: datetime) -> list[Cell]:
+    """What the requests the user may see, sent since ``since``, add up to per (provider, route, country).
+
+    The database does the adding up and ships every non-negative duration of a cell as one comma-joined string
+    (``string_agg`` / ``group_concat``) of exact decimals: a few hundred rows instead of one per request, and the
+    very floats the row-by-row version computed. The first query reads only columns ``ix_legal_requests_unit_sent``
+    carries (an index-only scan on PostgreSQL); the second reads the JSON outcome, for the refused and partially
+    fulfilled requests alone.
+    """
+    totals, outcomes = statistics_selects(user, since, db.get_bind().dialect.name)
+    counted = db.execute(totals).all()
+    refusals: dict[tuple, dict[tuple[object, object], int]] = defaultdict(dict)
+    partial_days: dict[tuple, list[float]] = defaultdict(list)
+    for p, r, c, state, refused_by, reason, n, data in db.execute(outcomes):
+        if state == "refused":
+            refusals[(p, r, c)][(refused_by, reason)] = n
         else:
             partial_days[(p, r, c)].extend(_floats(data))
     return [Cell(p, r, c, sent=n, fulfilled=fulfilled, lapsed=lapsed, refusals=refusals.get((p, r, c), {}),

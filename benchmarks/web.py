@@ -1,4 +1,5 @@
-"""Board and wizard page latency at 100 000 requests on PostgreSQL, against a bare one-query Flask endpoint.
+"""Board, statistics and wizard page latency at 100 000 requests on PostgreSQL, against a bare one-query Flask
+endpoint.
 
 Creates a fresh database on the server (``LAWREQ_BENCH_DATABASE_URL`` or the local
 ``postgresql://postgres@127.0.0.1:5432/postgres``), migrates it, bulk-inserts the requests, times ~200 GETs per
@@ -170,10 +171,17 @@ def explain(app: Flask, officer_id: int) -> None:
                          ("filtered+search", BoardFilters(state="open", q="user12", provider="meta")),
                          ("overdue by age", BoardFilters(overdue=True, sort="age", descending=True)),
                          ("deep page", BoardFilters(page=queries.MAX_PAGE))):
-            stmt = queries.page_select(user, f, utcnow())
-            sql = stmt.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
-            plan = db.session.execute(text(f"EXPLAIN ANALYZE {sql}")).scalars().all()
-            print(f"--- {label}\n" + "\n".join(plan))
+            _explain(f"board, {label}", queries.page_select(user, f, utcnow()))
+        dialect = db.session.get_bind().dialect
+        for label, stmt in zip(("totals", "refusals and partial answers"),
+                               queries.statistics_selects(user, utcnow() - timedelta(days=365), dialect.name)):
+            _explain(f"statistics, {label}", stmt)
+
+
+def _explain(label: str, stmt) -> None:
+    sql = stmt.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    plan = db.session.execute(text(f"EXPLAIN ANALYZE {sql}")).scalars().all()
+    print(f"--- {label}\n" + "\n".join(plan))
 
 
 def main() -> None:
@@ -182,7 +190,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
-    parser.add_argument("--explain", action="store_true", help="print the board queries' plans")
+    parser.add_argument("--explain", action="store_true", help="print the board's and the statistics' query plans")
     parser.add_argument("--without-trigram", action="store_true",
                         help="drop the pg_trgm index first, to measure the search as a plain LIKE scan")
     args = parser.parse_args()
@@ -225,6 +233,12 @@ def main() -> None:
         stats_client = app.test_client()
         login(app, stats_client, ids["officer"])
         measure("statistics page, last 12 months", lambda i: _ok(stats_client.get("/board/statistics")),
+                max(args.n // 4, 5))
+        measure("statistics page, last 5 years", lambda i: _ok(stats_client.get("/board/statistics?days=1825")),
+                max(args.n // 4, 5))
+        measure("statistics CSV, last 12 months", lambda i: _ok(stats_client.get("/board/statistics.csv")),
+                max(args.n // 4, 5))
+        measure("statistics page as admin (all units)", lambda i: _ok(admin.get("/board/statistics")),
                 max(args.n // 10, 5))
         started = time.perf_counter()
         lines = sum(chunk.count(b"\n") for chunk in client.get("/board/export.csv").response)

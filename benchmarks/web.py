@@ -174,7 +174,8 @@ def explain(app: Flask, officer_id: int) -> None:
             _explain(f"board, {label}", queries.page_select(user, f, utcnow()))
         dialect = db.session.get_bind().dialect
         for label, stmt in zip(("totals", "refusals and partial answers"),
-                               queries.statistics_selects(user, utcnow() - timedelta(days=365), dialect.name)):
+                               queries.statistics_selects(user, utcnow() - timedelta(days=365), dialect.name),
+                               strict=True):
             _explain(f"statistics, {label}", stmt)
 
 

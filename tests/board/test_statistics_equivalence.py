@@ -12,8 +12,9 @@ import random
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.sql.visitors import iterate
 
-from lawreq.board.queries import statistics_cells
+from lawreq.board.queries import statistics_cells, statistics_selects
 from lawreq.board.statistics import DIMENSIONS, summarise
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests.models import LegalRequest
@@ -106,3 +107,15 @@ def test_the_aggregated_statistics_equal_the_row_by_row_ones(factory, db_session
             if who == "no unit":
                 assert cells == []
     assert compared > 1000
+
+
+def test_the_totals_query_reads_only_what_its_covering_index_carries(factory):
+    """On PostgreSQL the totals are an index-only scan of ix_legal_requests_unit_sent; a column read beyond the
+    index (the JSON outcome, say) would silently bring back a visit to every heap page of the unit."""
+    table = LegalRequest.__table__
+    (index,) = [i for i in table.indexes if i.name == "ix_legal_requests_unit_sent"]
+    carried = {c.name for c in index.columns} | set(index.dialect_options["postgresql"]["include"])
+    officer = factory.user("liaison_officer")
+    totals, _ = statistics_selects(officer, utcnow(), "postgresql")
+    read = {e.name for e in iterate(totals) if getattr(e, "table", None) is table}
+    assert read and read <= carried, read - carried

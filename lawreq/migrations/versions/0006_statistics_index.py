@@ -15,7 +15,6 @@ of hashing them (about 10 ms more at 100 000 requests). ``ANALYZE`` fills them a
 autovacuum; it samples, so it stays quick on large tables.
 """
 from alembic import op
-import sqlalchemy as sa
 
 revision = '0006'
 down_revision = '0005'

@@ -27,6 +27,7 @@ from lawreq.pdf.forms.common import (
     free,
     identifier_rows,
     identifier_ticks,
+    offence_blocks,
     signature,
     value,
 )
@@ -114,10 +115,7 @@ def _conditions(L: Labels, data: Mapping[str, Any]) -> list[Block]:
             (Tick(L("proc_criminal"), not sentence), Tick(L("proc_sentence"), sentence)),
             L("proc_lead"),
         ),
-        field(L, "off_nature", get(data, "offence.label")),
-        field(L, "off_provisions", get(data, "offence.legal_provisions")),
-        field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
-        free(L, "facts", get(data, "facts_summary")),
+        *offence_blocks(L, data),
         free(L, "necessity", get(data, "necessity_proportionality")),
     ]
 
@@ -435,10 +433,7 @@ def build_eio_annex_a(data: Mapping[str, Any], L: Labels) -> list[Block]:
         Section(L("sec_eio_f")),
         Ticks((Tick(L("eio_proc_criminal"), True),)),
         Section(L("sec_eio_g")),
-        field(L, "off_nature", get(data, "offence.label")),
-        field(L, "off_provisions", get(data, "offence.legal_provisions")),
-        field(L, "off_max_penalty", get(data, "offence.max_penalty_years")),
-        free(L, "facts", get(data, "facts_summary")),
+        *offence_blocks(L, data),
         free(L, "necessity", get(data, "necessity_proportionality")),
         Section(L("sec_eio_h")),
         Field(L("eio_h_measures"), L.text("eio_h_not_applicable")),

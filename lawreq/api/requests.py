@@ -194,19 +194,18 @@ def events(request_id: int):
     "The request's form as PDF (audited)", "requests", scopes=("requests:read",), query="document",
     media="application/pdf", errors=(401, 403, 404, 409, 422, 429)))
 def document(request_id: int, args: dict):
-    from lawreq.legal_requests.documents import follow_on_forms, render_request_pdf
+    from lawreq.legal_requests.documents import FormUnavailable, render_request_pdf
     from lawreq.pdf.errors import FormError, UnsupportedLanguageError
 
     req = load_request(request_id)
     if req.route_id is None:
         raise ApiError(409, "choose a route first: the document depends on it")
     lang, form = args.get("lang"), args.get("form")
-    if form is not None and form not in follow_on_forms(db.session, req):
-        available = ", ".join(follow_on_forms(db.session, req)) or "none"
-        raise ApiError(409, f"form: {form} is not available for this request now (available: {available})")
     try:
         filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
                                            form=form, invariant=current_app.config["PDF_INVARIANT"])
+    except FormUnavailable as exc:
+        raise ApiError(409, str(exc)) from None
     except UnsupportedLanguageError as exc:
         raise ApiError(422, f"lang: {exc}", {"fields": [{"path": "lang", "message": str(exc)}]}) from None
     except FormError as exc:  # missing or invalid fields: the request is not ready for its form yet

@@ -152,6 +152,15 @@ def _subsequent_request(db: Session, req: LegalRequest) -> LegalRequest | None:
         LegalRequest.state.in_(("approved", *IN_FLIGHT, "fulfilled"))).order_by(LegalRequest.id.desc()))
 
 
+class FormUnavailable(ValueError):
+    """The asked-for document is neither the request's form nor one of its follow-on documents now."""
+
+    def __init__(self, form: str, available: list[str]) -> None:
+        super().__init__(f"form: {form} is not available for this request now "
+                         f"(available: {', '.join(available) or 'none'})")
+        self.available = available
+
+
 def follow_on_forms(db: Session, req: LegalRequest) -> list[str]:
     """Which follow-on documents this request can produce now.
 
@@ -203,8 +212,10 @@ def render_request_pdf(db: Session, req: LegalRequest, rules: Any, *, lang: str 
                        form: str | None = None, invariant: bool = False) -> tuple[str, bytes]:
     """(download name, PDF bytes) of the request's form in the addressee's language unless ``lang`` says otherwise."""
     form_id = form or req.form_id or "cover_sheet"
-    if form is not None and form != req.form_id and form not in follow_on_forms(db, req):
-        raise ValueError(f"{req.reference} has no {form} document now")
+    if form is not None and form != req.form_id:
+        available = follow_on_forms(db, req)
+        if form not in available:
+            raise FormUnavailable(form, available)
     data = document_data(db, req, rules)
     language = lang or _addressee_language(req, rules)
     pdf = render(form_id, data, lang=language, invariant=invariant)

@@ -20,7 +20,7 @@ from lawreq.auth.models import Unit
 from lawreq.deadlines.models import Deadline
 from lawreq.audit.services import record
 from lawreq.legal_requests import permissions, services
-from lawreq.legal_requests.documents import FOLLOW_ON, follow_on_forms, render_request_pdf
+from lawreq.legal_requests.documents import FOLLOW_ON, FormUnavailable, follow_on_forms, render_request_pdf
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
@@ -181,11 +181,11 @@ def document(request_id: int):
     if lang is not None and not re.fullmatch(r"[a-z]{2}", lang):
         abort(404)
     form = request.args.get("form") or None
-    if form is not None and form != req.form_id and form not in follow_on_forms(db.session, req):
-        abort(404)
     try:
         filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
                                            form=form, invariant=current_app.config["PDF_INVARIANT"])
+    except FormUnavailable:
+        abort(404)
     except FormError as exc:
         flash(f"The document cannot be produced yet: {exc}", "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))

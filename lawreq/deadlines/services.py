@@ -187,33 +187,35 @@ def _recompute_from_receipt(db: Session, req: LegalRequest, received_at: datetim
     return touched
 
 
-def _recognition_rules(route: Route, emergency: bool) -> list[DeadlineRule]:
-    return [rule for rule in _applicable(route, emergency, {}) if rule.trigger == "recognised"]
+def _waiting_for_recognition(db: Session, req: LegalRequest, route: Route) -> list[DeadlineRule]:
+    """The route's clocks that start when the executing authority recognises the request and have not started."""
+    waiting = [rule for rule in _applicable(route, req.emergency, {}) if rule.trigger == "recognised"]
+    if not waiting:
+        return []
+    started = set(db.scalars(select(Deadline.kind).where(Deadline.request_id == req.id,
+                                                         Deadline.kind.in_({rule.kind for rule in waiting}))))
+    return [rule for rule in waiting if rule.kind not in started]
 
 
 def awaits_recognition(db: Session, req: LegalRequest, rules: RuleSet) -> bool:
     """Whether the request's route has clocks that start only when the executing authority recognises the request
     (the EIO's 90 days to execute) and they have not started yet: then a liaison officer can record it."""
     try:
-        route = route_for(req, rules)
+        return bool(_waiting_for_recognition(db, req, route_for(req, rules)))
     except DeadlineSetupError:
         return False
-    kinds = {rule.kind for rule in _recognition_rules(route, req.emergency)}
-    if not kinds:
-        return False
-    started = set(db.scalars(select(Deadline.kind).where(Deadline.request_id == req.id, Deadline.kind.in_(kinds))))
-    return not kinds <= started
 
 
 def _record_recognition(db: Session, req: LegalRequest, at: datetime, rules: RuleSet) -> list[Deadline]:
     """The decision on recognition was taken: its own deadline is met and the clocks it triggers start."""
-    if not awaits_recognition(db, req, rules):
+    waiting = _waiting_for_recognition(db, req, route_for(req, rules))
+    if not waiting:
         raise DeadlineSetupError(f"request {req.reference}: its route has no recognition step, or it was recorded")
     met = [row for row in open_deadlines(db, req) if row.kind == "recognition"]
     for row in met:
         row.satisfied_at = at
     _cancel_pending(db, [row.id for row in met])
-    started = [_create(db, req, rule, at, rules) for rule in _recognition_rules(route_for(req, rules), req.emergency)]
+    started = [_create(db, req, rule, at, rules) for rule in waiting]
     for row in started:
         schedule_reminders(db, req, row, at)
     return [*met, *started]

@@ -74,9 +74,11 @@ def register_rules(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from lawreq.auth.sessions import current
-    from lawreq.extensions import csrf, login_manager
+    from lawreq.extensions import babel, csrf, login_manager
+    from lawreq.i18n import select_locale
 
     csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in."

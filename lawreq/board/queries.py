@@ -8,15 +8,17 @@ with their JSON payloads.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, DateTime, Select, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from lawreq.auth.models import User
+from lawreq.board.statistics import FULFILLED, Cell
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.permissions import visible_requests
 from lawreq.workflow.states import OPEN_STATES, STATES
@@ -150,3 +152,80 @@ def board_rows(db: Session, user: User, f: BoardFilters, now: datetime) -> Itera
     yield from db.execute(board_select(user, f, now).execution_options(yield_per=500))
 
 
+def _days_between(start: Any, end: Any, dialect: str) -> Any:
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start) / 86400
+    return func.julianday(end) - func.julianday(start)
+
+
+def _not_before(start: Any, end: Any, dialect: str) -> Any:
+    """``_days_between(start, end) >= 0``, as cheaply as the backend allows: PostgreSQL's days are exact decimals
+    of whole microseconds, so comparing the timestamps is the same test; SQLite's ``julianday`` difference has
+    rounding of its own, so there the difference itself is tested."""
+    if dialect == "postgresql":
+        return end >= start
+    return _days_between(start, end, dialect) >= 0
+
+
+def _exact_text(days: Any, dialect: str) -> Any:
+    """The number as text that reads back as the very same float: PostgreSQL prints a numeric in full; SQLite's
+    own REAL-to-text keeps 15 digits only, and 17 significant digits always round-trip."""
+    if dialect == "postgresql":
+        return cast(days, Text)
+    return func.printf("%!.17g", days)
+
+
+def _floats(joined: str | None) -> list[float]:
+    return list(map(float, joined.split(","))) if joined else []
+
+
+def statistics_selects(user: User, since: datetime, dialect: str) -> tuple[Select, Select]:
+    """The two queries behind :func:`statistics_cells`: totals and durations per (provider, route, country), then
+    the refusals and partial answers, which only the JSON outcome records."""
+    sent, state = LegalRequest.sent_at, LegalRequest.state
+    key = (LegalRequest.provider_id, LegalRequest.route_id, LegalRequest.addressee_country)
+    scope = (visible_requests(user), sent.is_not(None), sent >= since)
+
+    def durations(end: Any, *conditions: Any) -> Any:
+        # FILTER rather than CASE: the rows left out never reach the aggregate (measurably cheaper on PostgreSQL)
+        return (func.aggregate_strings(_exact_text(_days_between(sent, end, dialect), dialect), ",")
+                .filter(and_(*conditions, _not_before(sent, end, dialect))))
+
+    totals = (select(*key, func.count(), func.count().filter(state.in_(sorted(FULFILLED))),
+                     func.count().filter(state == "lapsed"), durations(LegalRequest.acknowledged_at),
+                     durations(LegalRequest.closed_at, state == "fulfilled"))
+              .where(*scope).group_by(*key))
+    partial_at: Any = LegalRequest.outcome["at"].as_string()
+    if dialect == "postgresql":
+        partial_at = cast(partial_at, DateTime(timezone=True))
+    refused = state == "refused"
+    refused_by = case((refused, LegalRequest.outcome["refused_by"].as_string()))
+    reason = case((refused, LegalRequest.outcome["reason"].as_string()))
+    outcomes = (select(*key, state, refused_by, reason, func.count(),
+                       durations(partial_at, state == "partially_fulfilled"))
+                .where(*scope, state.in_(("refused", "partially_fulfilled")))
+                .group_by(*key, state, refused_by, reason))
+    return totals, outcomes
+
+
+def statistics_cells(db: Session, user: User, since: datetime) -> list[Cell]:
+    """What the requests the user may see, sent since ``since``, add up to per (provider, route, country).
+
+    The database does the adding up and ships every non-negative duration of a cell as one comma-joined string
+    (``string_agg`` / ``group_concat``) of exact decimals: a few hundred rows instead of one per request, and the
+    very floats the row-by-row version computed. The first query reads only columns ``ix_legal_requests_unit_sent``
+    carries (an index-only scan on PostgreSQL); the second reads the JSON outcome, for the refused and partially
+    fulfilled requests alone.
+    """
+    totals, outcomes = statistics_selects(user, since, db.get_bind().dialect.name)
+    counted = db.execute(totals).all()
+    refusals: dict[tuple, dict[tuple[object, object], int]] = defaultdict(dict)
+    partial_days: dict[tuple, list[float]] = defaultdict(list)
+    for p, r, c, state, refused_by, reason, n, data in db.execute(outcomes):
+        if state == "refused":
+            refusals[(p, r, c)][(refused_by, reason)] = n
+        else:
+            partial_days[(p, r, c)].extend(_floats(data))
+    return [Cell(p, r, c, sent=n, fulfilled=fulfilled, lapsed=lapsed, refusals=refusals.get((p, r, c), {}),
+                 ack_days=_floats(acks), data_days=_floats(data) + partial_days.get((p, r, c), []))
+            for p, r, c, n, fulfilled, lapsed, acks, data in counted]

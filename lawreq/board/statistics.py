@@ -1,7 +1,8 @@
 """Response times and outcomes per provider, route and country — the unit's own history, in plain numbers.
 
-Pure (no Flask, no SQLAlchemy): ``statistics_queries`` has the database count, rank and interpolate; this module
-holds the definitions both share (what a percentile is, what a group's figures are) and the CSV rows.
+Pure (no Flask, no SQLAlchemy): the query (``queries.statistics_cells``) adds the requests up per (provider, route,
+country) combination — a :class:`Cell` — and this module merges the cells into the figures of each provider, route
+or country.
 
 Definitions (so the figures can be explained to whoever reads them):
 - *time to acknowledgement*: ``acknowledged_at - sent_at``; *time to data*: from ``sent_at`` to the fulfilment
@@ -17,47 +18,52 @@ Definitions (so the figures can be explained to whoever reads them):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from types import MappingProxyType
+from typing import NamedTuple
 
 #: Dimensions the statistics are grouped by, with their labels.
 DIMENSIONS = {"provider": "Provider", "route": "Route", "country": "Country"}
 FULFILLED = frozenset({"fulfilled", "partially_fulfilled"})
 
 
-#: The percentiles the page shows (median and p90), in percent.
-QUANTILES = (50, 90)
-#: The group of requests with no provider, route or country recorded (or an empty one).
-NONE = "(none)"
-
-
-def order_statistic_ranks(n: int, p: float) -> tuple[int, float]:
-    """Where the p-th percentile of n ordered values lies: the index below it and the fraction of the way to the
-    next one. The rank is ``p/100 × (n − 1)``, computed exactly as PostgreSQL's ``percentile_cont`` does."""
-    rank = p / 100 * (n - 1)
-    low = math.floor(rank)
-    return low, rank - low
-
-
-def interpolate(low: float | None, high: float | None, fraction: float) -> float | None:
-    """``low + (high − low) × fraction`` (PostgreSQL's lerp); ``high`` is unused (and may be None) at a whole rank."""
-    if low is None:
-        return None
-    if not fraction or high is None:
-        return low
-    return low + (high - low) * fraction
-
-
 def percentile(values: Sequence[float], p: float) -> float | None:
     """The p-th percentile (0–100) by linear interpolation between closest ranks (numpy's default, Excel's
-    PERCENTILE.INC, PostgreSQL's percentile_cont); None for no values, because "no data" must not read as zero days."""
+    PERCENTILE.INC); None for no values, because "no data" must not read as zero days."""
     if not 0 <= p <= 100:
         raise ValueError(f"percentile must be between 0 and 100, got {p}")
-    ordered = sorted(values)
+    return _at_rank(sorted(values), p)
+
+
+def _at_rank(ordered: Sequence[float], p: float) -> float | None:
+    """:func:`percentile` of values already in ascending order."""
     if not ordered:
         return None
-    low, fraction = order_statistic_ranks(len(ordered), p)
-    return interpolate(ordered[low], ordered[min(low + 1, len(ordered) - 1)], fraction)
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+class Cell(NamedTuple):
+    """What the requests sent in the period to one (provider, route, country) combination add up to.
+
+    Durations are in days and already non-negative; ``refusals`` counts refused requests by who refused them and
+    why, as recorded (``refused_by`` and ``reason`` of the request's outcome, None when absent).
+    """
+
+    provider: str | None
+    route: str | None
+    country: str | None
+    sent: int
+    #: Fulfilled or partially fulfilled.
+    fulfilled: int = 0
+    lapsed: int = 0
+    refusals: Mapping[tuple[object, object], int] = MappingProxyType({})
+    ack_days: Sequence[float] = ()
+    data_days: Sequence[float] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,38 @@ class GroupStats:
     @property
     def refusal_rate(self) -> float | None:
         return self.refused / self.answered if self.answered else None
+
+
+def _group(key: str, cells: list[Cell]) -> GroupStats:
+    ack = sorted(chain.from_iterable(c.ack_days for c in cells))
+    data = sorted(chain.from_iterable(c.data_days for c in cells))
+    reasons: Counter[object] = Counter()
+    for cell in cells:
+        for (refused_by, reason), n in cell.refusals.items():
+            if refused_by != "approver":
+                reasons[reason or "other"] += n
+    refused = sum(reasons.values())
+    fulfilled = sum(c.fulfilled for c in cells)
+    return GroupStats(
+        key=key, sent=sum(c.sent for c in cells), answered=fulfilled + sum(c.lapsed for c in cells) + refused,
+        fulfilled=fulfilled, refused=refused,
+        median_ack_days=_at_rank(ack, 50), p90_ack_days=_at_rank(ack, 90),
+        median_data_days=_at_rank(data, 50), p90_data_days=_at_rank(data, 90),
+        refusals_by_reason=dict(sorted(reasons.items(), key=lambda item: (-item[1], str(item[0])))),
+    )
+
+
+def summarise(cells: Iterable[Cell], dimension: str) -> list[GroupStats]:
+    """One :class:`GroupStats` per value of ``dimension`` (no value and an empty one are "(none)"), busiest first
+    (ties by name)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
+    index = Cell._fields.index(dimension)
+    groups: dict[str, list[Cell]] = defaultdict(list)
+    for cell in cells:
+        groups[cell[index] or "(none)"].append(cell)
+    stats = [_group(key, items) for key, items in groups.items()]
+    return sorted(stats, key=lambda s: (-s.sent, s.key))
 
 
 def rows_for_csv(stats_by_dimension: dict[str, list[GroupStats]],

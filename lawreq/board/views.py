@@ -17,8 +17,7 @@ from lawreq.audit.services import record
 from lawreq.auth.decorators import roles_required
 from lawreq.board import charts, csv, queries
 from lawreq.board.forms import BoardFilterForm
-from lawreq.board.statistics import DIMENSIONS, GroupStats, rows_for_csv
-from lawreq.board.statistics_queries import statistics as statistics_figures
+from lawreq.board.statistics import DIMENSIONS, GroupStats, rows_for_csv, summarise
 from lawreq.core.clock import utcnow
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, REFUSAL_REASONS, STATES
@@ -105,7 +104,8 @@ def _period() -> int:
 
 
 def _stats(days: int) -> dict[str, list[GroupStats]]:
-    return statistics_figures(db.session, current_user, utcnow() - timedelta(days=days))
+    cells = queries.statistics_cells(db.session, current_user, utcnow() - timedelta(days=days))
+    return {dimension: summarise(cells, dimension) for dimension in DIMENSIONS}
 
 
 def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:

@@ -157,6 +157,9 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
         scheduler = build_scheduler(app, background=True)
         scheduler.start()
         click.echo("reminder scheduler running in this process")
+    from lawreq.pdf.warm import warm_up
+
+    warm_up()  # before listening: the first download is not the one that pays for loading the fonts
     click.echo(f"\nlawreq is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         waitress.serve(app, host=host, port=port, threads=8, ident="lawreq")

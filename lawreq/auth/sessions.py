@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request, session
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from lawreq import db
 from lawreq.auth.models import AuthSession, User
@@ -32,7 +33,10 @@ def current(now: datetime | None = None, *, require_mfa: bool = True) -> AuthSes
     sid = session.get(SESSION_KEY)
     if not sid or not isinstance(sid, str):
         return None
-    row = db.session.get(AuthSession, sid)
+    # One round trip for the session, its user and the user's units (every page reads all three): the user is
+    # joined already, and the units' own selectin load would be a second query on every request.
+    row = db.session.scalars(select(AuthSession).where(AuthSession.id == sid)
+                             .options(joinedload(AuthSession.user).joinedload(User.units))).unique().first()
     now = now or utcnow()
     cfg = current_app.config
     if row is None or row.revoked_at is not None or not row.user.active:

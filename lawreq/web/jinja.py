@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
+from jinja2 import FileSystemBytecodeCache
 
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import permissions
@@ -52,4 +54,14 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(can_view=permissions.can_view, can_edit=permissions.can_edit,
                                  can_approve=permissions.can_approve, now=utcnow)
     app.jinja_env.autoescape = True
+    if app.config["ENV"] == "production":
+        # Templates change only with a release: no stat() of every template on every render, and compiled
+        # templates kept on disk so a new worker loads bytecode instead of compiling each template again.
+        app.jinja_env.auto_reload = False
+        cache = Path(app.instance_path) / "jinja-cache"
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+        except OSError:
+            pass  # a read-only instance folder: templates compile in memory, as before
     nav.register(app)

@@ -18,6 +18,7 @@ from lawreq.audit.services import record
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.services import awaits_recognition, on_transition
+from lawreq.legal_requests import details as details_schema
 from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
@@ -123,6 +124,8 @@ def save_draft(db: Session, ctx: Ctx, req: LegalRequest, *, expected_version: in
     if req.version != expected_version:
         raise ConflictError(f"{req.reference} was saved by someone else (version {req.version}, "
                             f"you had {expected_version})")
+    if details is not None:  # checked before anything changes: a refused change changes nothing
+        details = details_schema.check(details, schema_for_details(req, route, ctx.rules, facts))
     before = snapshot(req)
     if facts:
         req.facts = {**req.facts, **facts}
@@ -142,6 +145,22 @@ def save_draft(db: Session, ctx: Ctx, req: LegalRequest, *, expected_version: in
     record(db, ctx.audit_key, actor=ctx.actor, action="request.draft_saved", obj=req, before=before,
            after=snapshot(req), detail={"step": step})
     return req
+
+
+def schema_for_details(req: LegalRequest, route: Any = None, rules: Any = None,
+                       facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The details schema of the request's route (the one being chosen, else the stored one); the union of every
+    route's fields when the route cannot be evaluated, and the wizard's own keys before any route is chosen."""
+    if route is None and req.route_id and rules is not None:
+        from lawreq.rules import FactsError, find_route
+
+        try:
+            route = find_route({**(req.facts or {}), **(facts or {})}, rules, req.route_id, today=utcnow().date())
+        except FactsError:
+            route = None
+        if route is None:
+            return details_schema.union_schema(rules.routes)
+    return details_schema.route_schema(route)
 
 
 #: The investigator's own authority never needs approval for routes police may issue; otherwise the route's

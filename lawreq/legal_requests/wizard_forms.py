@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lawreq.legal_requests import review
+from lawreq.legal_requests.details import TEXT_MAX
 from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
 from lawreq.legal_requests.wizard import DATA_CATEGORIES
 from lawreq.web.choices import choices
@@ -273,6 +274,8 @@ def _period_edge(day: str | None, end: bool = False) -> str | None:
 def _field(spec: Any, route: Any) -> Field:
     validators: list[Any] = [DataRequired(message=f"“{spec.label}” is required for this route.")] \
         if spec.required else [Optional()]
+    if spec.type in TEXT_MAX:  # the same limits as the details schema (lawreq.legal_requests.details)
+        validators.append(Length(max=TEXT_MAX[spec.type]))
     kw = {"label": spec.label, "validators": validators, "description": spec.help}
     if spec.type == "textarea":
         return TextAreaField(**kw, render_kw={"rows": 4})

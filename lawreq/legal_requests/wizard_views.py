@@ -20,6 +20,7 @@ from lawreq import db
 from lawreq.auth.decorators import roles_required
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
+from lawreq.legal_requests.details import DetailsError
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_for, request_or_404
 from lawreq.legal_requests.views import ctx
@@ -115,7 +116,26 @@ def _save(req: LegalRequest, step_id: str, form: Any, **changes: Any) -> Respons
         db.session.rollback()
         form.version.data = str(db.session.get(LegalRequest, req.id).version)
         return None
+    except DetailsError as exc:  # the schema refused: nothing was saved, the page shows the input and why
+        db.session.rollback()
+        for problem in exc.problems:
+            name = problem.path.removeprefix("details.").split(".")[0].split("[")[0]
+            if name in form:
+                form[name].errors = [*form[name].errors, problem.message]
+            else:
+                flash(f"{problem.path}: {problem.message}", "error")
+        return REFUSED
     return redirect(url_for(".step", request_id=req.id, step=target))
+
+
+class _Refused:
+    """What ``_save`` returns when the details schema refused the step's answers (falsy, like a conflict)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+REFUSED = _Refused()
 
 
 def _version(form: Any) -> int:
@@ -131,6 +151,8 @@ def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], di
     if form.is_submitted():
         if form.validate():
             response = _save(req, step_id, form, **changes())
+            if response is REFUSED:
+                return render(None)
             if response is not None:
                 for warning in getattr(form, "warnings", []):
                     flash(warning, "warning")

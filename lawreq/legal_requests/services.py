@@ -169,9 +169,16 @@ _GROUP_FOR_AUTHORITY = {"prosecutor": "prosecutor", "investigating_judge": "judg
                         "police": "senior_officer"}
 
 
-def approval_group_for(route: Any, issuer: str = "police") -> str | None:
-    """None if ``issuer`` may issue alone; else the approver group that must issue or validate."""
+def approval_group_for(route: Any, issuer: str = "police", *, without_prior_validation: bool = False) -> str | None:
+    """None if ``issuer`` may issue alone; else the approver group that must issue or validate.
+
+    ``without_prior_validation``: the investigator chose to issue first in a validly established emergency; that is
+    honoured only where the route itself waives prior validation (Reg. (EU) 2023/1543 Art. 4(5): subscriber and
+    identification data, and preservation), and the 48-hour validation clock then starts when the order is sent.
+    """
     issuing = list(getattr(route, "issuing_authorities", ()) or ())
+    if without_prior_validation and issuer not in issuing and getattr(route, "needs_approval", True) is False:
+        return None
     validation = list(getattr(route, "validation_by", ()) or ())
     if issuer in issuing and not validation:
         return None
@@ -189,7 +196,21 @@ def apply_route(req: LegalRequest, route: Any, rules: Any) -> None:
     addressee = getattr(route, "addressee", None)
     req.addressee_country = getattr(addressee, "country", None) if addressee is not None else None
     req.rules_version = getattr(rules, "version", None)
-    req.approval_authority = approval_group_for(route, req.facts.get("issuer", "police"))
+    req.approval_authority = approval_group(req, route)
+
+
+def approval_group(req: LegalRequest, route: Any) -> str | None:
+    """:func:`approval_group_for` with the draft's own issuer and its Art. 4(5) choice."""
+    return approval_group_for(route, req.facts.get("issuer", "police"),
+                              without_prior_validation=bool(req.emergency)
+                              and (req.details or {}).get("without_prior_validation") is True)
+
+
+def issued_without_prior_validation(req: LegalRequest) -> bool:
+    """The order was issued by the investigator's authority alone although its route normally wants validation."""
+    return bool(req.emergency) and (req.details or {}).get("without_prior_validation") is True \
+        and req.approval_authority is None and req.facts.get("issuer", "police") not in (
+            "judge", "investigating_judge", "prosecutor")
 
 
 def available_actions(db: Session, user: Any, req: LegalRequest, rules: Any) -> list[Any]:
@@ -220,6 +241,9 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
         raise TransitionError("this request's route has no recognition step, or the recognition is already recorded")
     if action in ("return", "reject") and not (note or "").strip():
         raise TransitionError("say why: a comment is required to return or reject a request")
+    if action == "mark_sent" and issued_without_prior_validation(req):  # Art. 4(5): the 48-hour clock starts
+        data.setdefault("without_prior_validation", True)
+        data.setdefault("issued_at", req.decided_at or ctx.at)
     before = snapshot(req)
     old = req.state
     new = apply(old, action, ctx.actor.role)

@@ -31,6 +31,7 @@ from lawreq.legal_requests.wizard_forms import (
     ReviewForm,
     RouteForm,
     TargetForm,
+    RESIDENCE_UNKNOWN,
     UrgencyForm,
 )
 from lawreq.rules import FACT_KEYS, Facts, FactsError, evaluate, find_route
@@ -206,7 +207,9 @@ def _data(req: LegalRequest) -> Any:
                     version=str(req.version))
     if not form.is_submitted():
         form.data_categories.data = list(req.facts.get("data_categories") or [])
-    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data}},
+        form.target_resides_in.data = req.facts.get("target_resides_in") or RESIDENCE_UNKNOWN
+    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data,
+                                                         "target_resides_in": form.residence()}},
                    lambda conflict: _page(req, "data", form, conflict, categories=wizard.DATA_CATEGORIES,
                                           cite_url=wizard.CATEGORY_CITE_URL))
 
@@ -216,10 +219,13 @@ def _urgency(req: LegalRequest) -> Any:
     if not form.is_submitted():
         form.emergency.data = bool(req.facts.get("emergency"))
         form.emergency_justification.data = req.details.get("emergency_justification", "")
+        form.without_prior_validation.data = req.details.get("without_prior_validation") is True
 
     def changes() -> dict[str, Any]:
         text = form.emergency_justification.data.strip() if form.emergency.data else ""
-        return {"facts": {"emergency": bool(form.emergency.data)}, "details": {"emergency_justification": text}}
+        return {"facts": {"emergency": bool(form.emergency.data)},
+                "details": {"emergency_justification": text,
+                            "without_prior_validation": bool(form.emergency.data and form.without_prior_validation.data)}}
 
     return _handle(req, "urgency", form, changes, lambda conflict: _page(req, "urgency", form, conflict))
 
@@ -239,7 +245,7 @@ def _route(req: LegalRequest) -> Any:
     return _handle(req, "route", form, lambda: {"route": by_id[form.route.data]},
                    lambda conflict: _page(req, "route", form, conflict, routes=routes, problem=problem,
                                           measured=measured, retention=notes,
-                                          approval_group=services.approval_group_for))
+                                          approval_group=lambda r, _issuer: services.approval_group(req, r)))
 
 
 def _period_start(req: LegalRequest) -> date | None:
@@ -290,8 +296,8 @@ def review_risks(req: LegalRequest, route: Any, duplicates: list[deconfliction.M
                          provider=rules.providers.get(req.provider_id or ""), rules=rules,
                          rules_version=req.rules_version, today=_today(),
                          duplicates=[(m.reference, m.value) for m in duplicates])
-    if route is not None and (services.approval_group_for(route, req.facts.get("issuer", "police"))
-                              != req.approval_authority or route.addressee.country != req.addressee_country):
+    if route is not None and (services.approval_group(req, route) != req.approval_authority
+                              or route.addressee.country != req.addressee_country):
         risks.insert(0, review.Risk("route_stale", "other", "The facts changed since the route was chosen",
                                     "Open the route step and choose the route again.", "route", acceptable=False))
     return risks

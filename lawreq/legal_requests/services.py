@@ -182,6 +182,10 @@ def approval_group_for(route: Any, issuer: str = "police", *, without_prior_vali
     validation = list(getattr(route, "validation_by", ()) or ())
     if issuer in issuing and not validation:
         return None
+    if issuer in ("prosecutor", "investigating_judge", "judge") and issuer in issuing:
+        # A judicial authority issues on its own (Art. 4(1)(a), 4(3)(a)): its own approver signs as the issuer,
+        # nobody else validates.
+        return _GROUP_FOR_AUTHORITY[issuer]
     candidates = validation if issuer in issuing else [a for a in issuing if a != issuer]
     for authority in ("prosecutor", "investigating_judge", "judge"):
         if authority in candidates:

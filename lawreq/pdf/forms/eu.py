@@ -2,7 +2,8 @@
 
 Section order and letters follow ``/work/shared/domain/forms.md``. Only the titles, introductions and Sections A–B of
 Annexes I–III were verified against the official text; the later sections are reconstructed from the Regulation's
-articles, and the English catalogue prints a notice saying so (key ``notice_reconstructed``).
+articles, and the English catalogue prints a notice saying so (key ``notice_reconstructed``). What is verified against
+which source, part by part, is in ``lawreq/pdf/VERIFICATION.md``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from lawreq import db
 from lawreq.auth.decorators import roles_required
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
-from lawreq.legal_requests.details import DetailsError
+from lawreq.legal_requests.details import DetailsError, readable
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_for, request_or_404
 from lawreq.legal_requests.views import ctx
@@ -175,7 +175,7 @@ def _target(req: LegalRequest) -> Any:
     form = TargetForm(rules=rules, zones=_zones(), categories=req.facts.get("data_categories") or [],
                       today=_today(), version=str(req.version))
     if not form.is_submitted():
-        form.load(req.facts, req.details, req.identifiers)
+        form.load(req.facts, _readable(req), req.identifiers)
     if form.add_identifier.data:
         form.identifiers.append_entry()
         form.identifiers[-1].form.zone.choices = form.identifiers[0].form.zone.choices
@@ -195,13 +195,19 @@ def _target(req: LegalRequest) -> Any:
                    lambda conflict: _page(req, "target", form, conflict, duplicates=duplicates_of(req)))
 
 
+def _readable(req: LegalRequest, route: Any = None) -> dict[str, Any]:
+    """The draft's details as its schema reads them: a value an older version stored that the schema refuses is
+    left out, so the page shows the rest instead of failing (the user types it again)."""
+    return readable(req.details or {}, services.schema_for_details(req, route, _rules()))
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
 def _data(req: LegalRequest) -> Any:
     rules = _rules()
-    period = (req.details.get("period") or {}).get("start")
+    period = (_readable(req).get("period") or {}).get("start")
     form = DataForm(rules=rules, provider=rules.providers.get(req.provider_id or ""),
                     period_start=date.fromisoformat(period) if period else None, today=_today(),
                     version=str(req.version))
@@ -218,8 +224,9 @@ def _urgency(req: LegalRequest) -> Any:
     form = UrgencyForm(version=str(req.version))
     if not form.is_submitted():
         form.emergency.data = bool(req.facts.get("emergency"))
-        form.emergency_justification.data = req.details.get("emergency_justification", "")
-        form.without_prior_validation.data = req.details.get("without_prior_validation") is True
+        details = _readable(req)
+        form.emergency_justification.data = details.get("emergency_justification", "")
+        form.without_prior_validation.data = details.get("without_prior_validation") is True
 
     def changes() -> dict[str, Any]:
         text = form.emergency_justification.data.strip() if form.emergency.data else ""
@@ -249,7 +256,7 @@ def _route(req: LegalRequest) -> Any:
 
 
 def _period_start(req: LegalRequest) -> date | None:
-    start = (req.details.get("period") or {}).get("start")
+    start = (_readable(req).get("period") or {}).get("start")
     return date.fromisoformat(start) if start else None
 
 
@@ -260,7 +267,7 @@ def _details(req: LegalRequest) -> Any:
         return redirect(url_for(".step", request_id=req.id, step="route"))
     form = DetailsForm.for_route(route, emergency=req.emergency, zone=_unit_zone(req), version=str(req.version))
     if not form.is_submitted():
-        form.load(req.details)
+        form.load(_readable(req, route))
     return _handle(req, "details", form, lambda: {"details": form.answers()},
                    lambda conflict: _page(req, "details", form, conflict, route=route, zone=_unit_zone(req)))
 
@@ -271,7 +278,7 @@ def _review(req: LegalRequest) -> Any:
     risks = review_risks(req, route, duplicates)
     form = ReviewForm.for_risks(risks, needs_approval=bool(req.approval_authority), version=str(req.version))
     if not form.is_submitted():
-        form.load(req.details.get("accepted_risks") or {})
+        form.load(_readable(req).get("accepted_risks") or {})
 
     def render(conflict: str | None) -> str:
         return _page(req, "review", form, conflict, route=route, risks=risks, duplicates=duplicates)
@@ -292,7 +299,7 @@ def _review(req: LegalRequest) -> Any:
 def review_risks(req: LegalRequest, route: Any, duplicates: list[deconfliction.Match]) -> list[review.Risk]:
     """The pre-submission risks of the draft (shown to the investigator and to the approver)."""
     rules = _rules()
-    risks = review.check(facts=req.facts, details=req.details, identifiers=req.identifiers, route=route,
+    risks = review.check(facts=req.facts, details=_readable(req, route), identifiers=req.identifiers, route=route,
                          provider=rules.providers.get(req.provider_id or ""), rules=rules,
                          rules_version=req.rules_version, today=_today(),
                          duplicates=[(m.reference, m.value) for m in duplicates])

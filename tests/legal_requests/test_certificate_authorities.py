@@ -210,3 +210,37 @@ def test_a_draft_is_marked_on_every_page_and_signs_nothing_even_with_a_forged_si
     assert "Forged Prosecutor" not in text and "Ilona Investigator" not in text and "too deep" not in text
     part = sections(pages)
     assert "Not applicable" in part["J"] and not ticked(part["I"], ART_4_5)
+
+
+@pytest.mark.parametrize("category", ("subscriber_data", "traffic_data"))
+@pytest.mark.parametrize("urgency", ("emergency_validated_first", "emergency_without_prior_validation"))
+def test_the_epoc_pr_names_issuer_and_validator_in_sections_f_and_g(app, db_session, rules, world, urgency,
+                                                                     category):
+    """Art. 4(5) covers every preservation order, whatever the data: police may preserve first and validate after."""
+    ctx = _ctx(app, rules, world["investigator"])
+    req = services.start_request(db_session, ctx, world["case"], identifiers=[{"type": "username", "value": "jd"}])
+    services.save_draft(db_session, ctx, req, expected_version=req.version,
+                        facts={"provider": "meta", "issuer": "police", "data_categories": [category],
+                               "emergency": True},
+                        details={"emergency_justification": "A child is at imminent risk.",
+                                 "without_prior_validation": urgency == "emergency_without_prior_validation"})
+    route = find_route(req.facts, rules, "eu-epoc-pr", today=NOW.date())
+    services.save_draft(db_session, ctx, req, expected_version=req.version, route=route, details={
+        "facts_summary": "Contact with a child.", "legal_provisions": "Criminal Code 20:8b",
+        "necessity_proportionality": "Data may be deleted.", "follow_up_request": "European Production Order",
+        "language": "en"})
+    services.transition(db_session, ctx, req, "submit")
+    if req.state == "awaiting_approval":
+        services.transition(db_session, _ctx(app, rules, world["approvers"]["prosecutor"]), req, "approve")
+    db_session.commit()
+    pages = page_texts(render_request_pdf(db_session, req, rules, lang="en")[1])
+    text = " ".join(pages[1:-1])
+    f, g = text[text.index("SECTION F:"):text.index("SECTION G:")], text[text.index("SECTION G:"):]
+    assert ticked(f, LABEL["police"]) and "Name of its representative Ilona Investigator" in f
+    if urgency == "emergency_without_prior_validation":
+        assert ticked(f, ART_4_5) and "at the latest within 48 hours" in g and "Pekka Prosecutor" not in g
+    else:
+        assert not ticked(f, ART_4_5)
+        assert ticked(g, LABEL["prosecutor"]) and "Name of its representative Pekka Prosecutor" in g
+    for page in pages[:-1]:
+        assert not ISO.search(page) and "eu-epoc-pr" not in page

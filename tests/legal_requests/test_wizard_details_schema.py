@@ -48,3 +48,15 @@ def test_an_answer_the_schema_refuses_is_shown_again_with_the_reason_and_nothing
     assert "20000" in html
     db_session.expire_all()
     assert db_session.get(LegalRequest, wiz.id).details == before
+
+
+def test_details_an_older_version_stored_wrongly_do_not_break_the_wizard(start, walk, db_session):
+    wiz = walk(start())
+    row = db_session.get(LegalRequest, wiz.id)
+    row.details = {**row.details, "period": ["not", "a", "period"], "time_range_start": {"nested": "x"},
+                   "accepted_risks": "nonsense", "facts_summary": "Still readable"}
+    db_session.commit()
+    for step in ("target", "data", "urgency", "details", "review"):
+        page = wiz.page(step)
+        assert page.status_code == 200, step
+    assert "Still readable" in wiz.page("details").get_data(as_text=True)

@@ -324,7 +324,7 @@ class NumberedCanvas(Canvas):
             banner, word = self._draft
             self.setFont("DejaVuSans-Bold", 8)
             self.setFillColor(colors.HexColor("#a50e0e"))
-            self.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 11 * mm, banner)
+            self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 6.5 * mm, banner)  # above the running header
             self.setFillColor(colors.Color(0.65, 0.05, 0.05, alpha=0.13))
             self.setFont("DejaVuSans-Bold", 96)
             self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)

@@ -172,7 +172,7 @@ def render(
         initialFontName=REGULAR,
         lang=lang,
     )
-    header = clean(f"{title} · {reference}")[: 90 if draft else 150]
+    header = clean(f"{title} · {reference}")[:150]
     doc.build(
         flowables,
         canvasmaker=canvas_maker(header, lambda x, y: f"{reference} · " + page_of.format(x=x, y=y), draft),

@@ -128,6 +128,9 @@ def render(
     required = form.required_fields
     if is_draft(data):  # a draft signs nothing: its signature block stays empty by design
         required = tuple(path for path in required if not path.endswith((".signatory", ".signed_at")))
+    if get(data, "issuing_authority.authority_type") in ("judge", "investigating_judge", "prosecutor"):
+        # a judicial issuer without an office on record is printed by its kind (forms.common.authority_name)
+        required = tuple(path for path in required if path != "issuing_authority.name")
     missing = missing_fields(data, required)
     if missing:
         raise MissingFieldsError(form_id, missing)

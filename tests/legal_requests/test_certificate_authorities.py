@@ -244,3 +244,16 @@ def test_the_epoc_pr_names_issuer_and_validator_in_sections_f_and_g(app, db_sess
         assert ticked(g, LABEL["prosecutor"]) and "Name of its representative Pekka Prosecutor" in g
     for page in pages[:-1]:
         assert not ISO.search(page) and "eu-epoc-pr" not in page
+
+
+def test_a_prosecutor_without_an_office_on_record_is_named_by_kind_not_as_the_police_unit(
+        app, db_session, rules, world, factory):
+    lone = factory.user("approver", units=[world["police"]], authority="prosecutor", name="Paula Prosecutor")
+    world["approvers"]["prosecutor"] = lone
+    req = issue(app, db_session, rules, world, issuer="prosecutor", urgency="normal", category="subscriber_data")
+    pages = page_texts(render_request_pdf(db_session, req, rules, lang="en")[1])
+    part = sections(pages)
+    assert "Name of authority public prosecutor" in part["I"] and "Name of its representative Paula Prosecutor" \
+        in part["I"]
+    section_a = " ".join(pages[1:-1]).split("SECTION A:")[1].split("SECTION B:")[0]
+    assert "Issuing authority public prosecutor" in section_a and "Helsinki Police Department" not in section_a

@@ -109,9 +109,19 @@ def contact_authority(L: Labels, data: Mapping[str, Any]) -> list[Block]:
     ]
 
 
+_KIND_LABEL = {"judge": "type_judge", "investigating_judge": "type_judge", "prosecutor": "type_prosecutor"}
+
+
+def authority_name(L: Labels, data: Mapping[str, Any], path: str) -> str:
+    """The authority's name; a judicial authority without an office on record is named by its kind, never left
+    blank and never replaced by the investigating unit's name."""
+    kind = get(data, f"{path}.authority_type")
+    return value(get(data, f"{path}.name")) or (L.text(_KIND_LABEL[kind]) if kind in _KIND_LABEL else "")
+
+
 def authority_details(L: Labels, data: Mapping[str, Any], path: str) -> list[Block]:
     return [
-        field(L, "auth_name", get(data, f"{path}.name")),
+        field(L, "auth_name", authority_name(L, data, path)),
         field(L, "auth_unit", get(data, f"{path}.unit")),
         field(L, "auth_representative", "" if is_draft(data) else get(data, f"{path}.signatory")),
         field(L, "auth_post", get(data, f"{path}.post_held")),

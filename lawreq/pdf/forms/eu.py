@@ -17,6 +17,7 @@ from lawreq.pdf.errors import InvalidFieldError
 from lawreq.pdf.forms.common import (
     addressee_fields,
     authority_details,
+    authority_name,
     authority_type,
     category_ticks,
     choice,
@@ -62,7 +63,7 @@ def _authorities_a(L: Labels, data: Mapping[str, Any], nb_key: str) -> list[Bloc
     return [
         Section(L("sec_a_authority")),
         field(L, "issuing_state", get(data, "issuing_authority.country")),
-        field(L, "issuing_authority", get(data, "issuing_authority.name")),
+        field(L, "issuing_authority", authority_name(L, data, "issuing_authority")),
         field(L, "validating_authority", _validator_name(L, data)),
         Intro(L(nb_key)),
         field(L, "file_issuing", get(data, "issuing_authority.file_number")),
@@ -88,11 +89,7 @@ def _addressee_b(L: Labels, data: Mapping[str, Any], emergency_key: str) -> list
 
 def _validator_name(L: Labels, data: Mapping[str, Any]) -> str:
     """The validating authority as the approval record names it (its office, else its kind)."""
-    if not get(data, "validating_authority"):
-        return ""
-    kind = get(data, "validating_authority.authority_type")
-    fallback = {"judge": "type_judge", "investigating_judge": "type_judge", "prosecutor": "type_prosecutor"}
-    return value(get(data, "validating_authority.name")) or (L.text(fallback[kind]) if kind in fallback else "")
+    return authority_name(L, data, "validating_authority") if get(data, "validating_authority") else ""
 
 
 def without_prior_validation(data: Mapping[str, Any]) -> bool:

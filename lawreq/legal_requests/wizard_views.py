@@ -382,8 +382,9 @@ def _start_follow_up(parent: LegalRequest, kind: str, form: FollowUpForm) -> Leg
     if kind == "preservation":
         facts = {**engine, "emergency": False}
         identifiers = list(parent.identifiers)
-        details.update(period=parent.details.get("period") or {}, preservation_reference=parent.reference,
-                       facts_summary=parent.details.get("facts_summary", ""))
+        carried = _readable(parent)  # only what the schema accepts travels to the child
+        details.update(period=carried.get("period") or {}, preservation_reference=parent.reference,
+                       facts_summary=carried.get("facts_summary") or "")
         step_id = "route"
     else:
         facts = {k: v for k, v in engine.items() if k != "provider"} | {"emergency": False}

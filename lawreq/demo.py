@@ -126,8 +126,8 @@ def seed_requests(db: Session, app: Flask) -> None:
             "necessity_proportionality": "The account is the only lead to the person who contacted the child; "
                                          "only subscriber data for the stated period is requested.",
             "legal_provisions": "Criminal Code (39/1889) ch. 20 s. 8b (solicitation of a child for sexual purposes)",
-            "time_range_start": (now - timedelta(days=40)).date().isoformat(),
-            "time_range_end": (now - timedelta(days=30)).date().isoformat(), "language": "en"})
+            "time_range_start": (now - timedelta(days=40)).strftime("%Y-%m-%dT00:00:00Z"),
+            "time_range_end": (now - timedelta(days=30)).strftime("%Y-%m-%dT23:59:00Z"), "language": "en"})
         for action in chain:
             actor = users["prosecutor@demo.lawreq"] if action == "approve" else (
                 users["liaison@demo.lawreq"] if action in ("mark_sent", "acknowledge", "fulfil") else investigator)

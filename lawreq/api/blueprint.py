@@ -70,10 +70,18 @@ def json_body(name: str) -> dict[str, Any]:
     else:
         if not request.is_json:
             raise ApiError(415, "send the body as application/json")
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # a hostile nesting depth: refused before any schema walks it
+            raise ApiError(422, "body: nested too deeply", {"fields": [{"path": "body",
+                                                                      "message": "nested too deeply"}]}) from None
         if body is None:
             raise ApiError(400, "the body is not valid JSON")
-    validate(name, body)
+    try:
+        validate(name, body)
+    except RecursionError:
+        raise ApiError(422, "body: nested too deeply", {"fields": [{"path": "body",
+                                                                  "message": "nested too deeply"}]}) from None
     return body
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from lawreq.api.errors import CODES
 from lawreq.api.schemas import QUERIES, SCHEMAS, ref
 from lawreq.api_tokens.services import SCOPES
+from lawreq.legal_requests import details
 
 _ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _PATH_SCHEMAS = {"int": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "string": {"type": "string"}}
@@ -56,6 +57,24 @@ def _operation(endpoint: str, op: Any, path_params: list[dict[str, Any]]) -> dic
     return out
 
 
+def details_schemas(app: Flask) -> dict[str, Any]:
+    """``Details`` (every route's fields) and ``Details.<route id>``, generated from the loaded rules by the same
+    function the wizard and ``services.save_draft`` use, so the document shows exactly what is accepted."""
+    rules = app.extensions.get("lawreq.rules")
+    if rules is None:
+        return {}
+    out: dict[str, Any] = {}
+    union = details.union_schema(rules.routes)
+    union.pop("$schema", None)
+    union["description"] = SCHEMAS["Details"]["description"]
+    out["Details"] = union
+    for route in rules.routes:
+        one = details.route_schema(route)
+        one.pop("$schema", None)
+        out[f"Details.{route.id}"] = one
+    return out
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -74,7 +93,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                                 "for an access token (15 minutes), and send that as a bearer token."},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": SCHEMAS, "securitySchemes": {
+        "components": {"schemas": {**SCHEMAS, **details_schemas(app)}, "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                        "description": "Access token; scopes: " + "; ".join(f"{k}: {v}" for k, v in SCOPES.items())},
             "personal": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",

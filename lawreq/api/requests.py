@@ -23,6 +23,7 @@ from lawreq.audit.services import record
 from lawreq.board.queries import SORTS, BoardFilters, conditions
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import permissions, services
+from lawreq.legal_requests.details import DetailsError
 from lawreq.legal_requests.identifiers import IdentifierError, normalise
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.legal_requests.queries import case_for, request_for
@@ -152,6 +153,9 @@ def update_draft(request_id: int, body: dict):
         raise ApiError(403, str(exc)) from None
     except services.ConflictError as exc:
         raise ApiError(409, str(exc), {"current_version": req.version}) from None
+    except DetailsError as exc:  # nothing was changed: the schema is checked before the draft is touched
+        raise ApiError(422, str(exc), {"fields": [{"path": p.path, "message": p.message}
+                                                  for p in exc.problems]}) from None
     db.session.commit()
     return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
 

@@ -20,6 +20,8 @@ from referencing.jsonschema import DRAFT202012
 from lawreq.api.errors import ApiError
 from lawreq.api_tokens.services import SCOPES
 from lawreq.board.queries import MAX_PAGE, SORTS, STATE_GROUPS
+from lawreq.legal_requests.details import MAX_KEYS as DETAILS_MAX_KEYS
+from lawreq.legal_requests.details import RESERVED_KEYS, RESERVED_PREFIXES
 from lawreq.legal_requests.identifiers import TYPES as IDENTIFIER_TYPES
 from lawreq.rules.schema import AUTHORITIES, DATA_CATEGORIES
 from lawreq.pdf.forms.eu import IMPOSSIBILITY_REASONS
@@ -154,8 +156,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                        ("type", "value")),
     "DraftCreate": _obj({"facts": _obj(_DRAFT_FACTS),
                          "identifiers": {"type": "array", "items": ref("Identifier"), "maxItems": 50}}),
+    # The API checks the body's shape here and the route's own schema in services.save_draft (the same schema as
+    # the wizard's); the OpenAPI document replaces this entry with the generated one (openapi.details_schemas).
+    "Details": {"type": "object", "maxProperties": DETAILS_MAX_KEYS,
+                "description": "The route's form fields (see Details.<route id>). Never accepted, whatever the "
+                               "route: " + ", ".join(sorted(RESERVED_KEYS)) + " and keys starting "
+                               + ", ".join(RESERVED_PREFIXES) + " (the workflow writes them)."},
     "DraftUpdate": _obj({"version": VERSION, "facts": _obj(_DRAFT_FACTS),
-                         "details": {"type": "object", "maxProperties": 100},
+                         "details": ref("Details"),
                          "identifiers": {"type": "array", "items": ref("Identifier"), "maxItems": 50},
                          "route_id": {"type": "string", "minLength": 1, "maxLength": 120}}),
     "Transition": _obj({"action": {"enum": [*ACTIONS, "extend_preservation"]}, "version": VERSION,

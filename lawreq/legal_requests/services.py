@@ -18,6 +18,7 @@ from lawreq.audit.services import record
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.services import awaits_recognition, on_transition
+from lawreq.legal_requests import details as details_schema
 from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
@@ -123,6 +124,8 @@ def save_draft(db: Session, ctx: Ctx, req: LegalRequest, *, expected_version: in
     if req.version != expected_version:
         raise ConflictError(f"{req.reference} was saved by someone else (version {req.version}, "
                             f"you had {expected_version})")
+    if details is not None:  # checked before anything changes: a refused change changes nothing
+        details = details_schema.check(details, schema_for_details(req, route, ctx.rules, facts))
     before = snapshot(req)
     if facts:
         req.facts = {**req.facts, **facts}
@@ -144,18 +147,45 @@ def save_draft(db: Session, ctx: Ctx, req: LegalRequest, *, expected_version: in
     return req
 
 
+def schema_for_details(req: LegalRequest, route: Any = None, rules: Any = None,
+                       facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The details schema of the request's route (the one being chosen, else the stored one); the union of every
+    route's fields when the route cannot be evaluated, and the wizard's own keys before any route is chosen."""
+    if route is None and req.route_id and rules is not None:
+        from lawreq.rules import FactsError, find_route
+
+        try:
+            route = find_route({**(req.facts or {}), **(facts or {})}, rules, req.route_id, today=utcnow().date())
+        except FactsError:
+            route = None
+        if route is None:
+            return details_schema.union_schema(rules.routes)
+    return details_schema.route_schema(route)
+
+
 #: The investigator's own authority never needs approval for routes police may issue; otherwise the route's
 #: issuing (or validating) authority decides which approver group the request is routed to.
 _GROUP_FOR_AUTHORITY = {"prosecutor": "prosecutor", "investigating_judge": "judge", "judge": "judge",
                         "police": "senior_officer"}
 
 
-def approval_group_for(route: Any, issuer: str = "police") -> str | None:
-    """None if ``issuer`` may issue alone; else the approver group that must issue or validate."""
+def approval_group_for(route: Any, issuer: str = "police", *, without_prior_validation: bool = False) -> str | None:
+    """None if ``issuer`` may issue alone; else the approver group that must issue or validate.
+
+    ``without_prior_validation``: the investigator chose to issue first in a validly established emergency; that is
+    honoured only where the route itself waives prior validation (Reg. (EU) 2023/1543 Art. 4(5): subscriber and
+    identification data, and preservation), and the 48-hour validation clock then starts when the order is sent.
+    """
     issuing = list(getattr(route, "issuing_authorities", ()) or ())
+    if without_prior_validation and issuer not in issuing and getattr(route, "needs_approval", True) is False:
+        return None
     validation = list(getattr(route, "validation_by", ()) or ())
     if issuer in issuing and not validation:
         return None
+    if issuer in ("prosecutor", "investigating_judge", "judge") and issuer in issuing:
+        # A judicial authority issues on its own (Art. 4(1)(a), 4(3)(a)): its own approver signs as the issuer,
+        # nobody else validates.
+        return _GROUP_FOR_AUTHORITY[issuer]
     candidates = validation if issuer in issuing else [a for a in issuing if a != issuer]
     for authority in ("prosecutor", "investigating_judge", "judge"):
         if authority in candidates:
@@ -170,7 +200,21 @@ def apply_route(req: LegalRequest, route: Any, rules: Any) -> None:
     addressee = getattr(route, "addressee", None)
     req.addressee_country = getattr(addressee, "country", None) if addressee is not None else None
     req.rules_version = getattr(rules, "version", None)
-    req.approval_authority = approval_group_for(route, req.facts.get("issuer", "police"))
+    req.approval_authority = approval_group(req, route)
+
+
+def approval_group(req: LegalRequest, route: Any) -> str | None:
+    """:func:`approval_group_for` with the draft's own issuer and its Art. 4(5) choice."""
+    return approval_group_for(route, req.facts.get("issuer", "police"),
+                              without_prior_validation=bool(req.emergency)
+                              and (req.details or {}).get("without_prior_validation") is True)
+
+
+def issued_without_prior_validation(req: LegalRequest) -> bool:
+    """The order was issued by the investigator's authority alone although its route normally wants validation."""
+    return bool(req.emergency) and (req.details or {}).get("without_prior_validation") is True \
+        and req.approval_authority is None and req.facts.get("issuer", "police") not in (
+            "judge", "investigating_judge", "prosecutor")
 
 
 def available_actions(db: Session, user: Any, req: LegalRequest, rules: Any) -> list[Any]:
@@ -201,6 +245,9 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
         raise TransitionError("this request's route has no recognition step, or the recognition is already recorded")
     if action in ("return", "reject") and not (note or "").strip():
         raise TransitionError("say why: a comment is required to return or reject a request")
+    if action == "mark_sent" and issued_without_prior_validation(req):  # Art. 4(5): the 48-hour clock starts
+        data.setdefault("without_prior_validation", True)
+        data.setdefault("issued_at", req.decided_at or ctx.at)
     before = snapshot(req)
     old = req.state
     new = apply(old, action, ctx.actor.role)

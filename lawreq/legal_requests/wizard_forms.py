@@ -31,7 +31,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lawreq.i18n import lazy_gettext
 from lawreq.legal_requests import review
+from lawreq.legal_requests.details import TEXT_MAX
 from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
 from lawreq.legal_requests.wizard import DATA_CATEGORIES
 from lawreq.web.choices import choices
@@ -172,22 +174,44 @@ def _date(value: Any) -> date | None:
 
 
 # --- 2. data categories ----------------------------------------------------------------------------------------
+#: The answer "unknown" to where the person resides: the engine then treats residence as not established, so the
+#: Art. 8(2) exception cannot apply and traffic or content data are notified (Reg. (EU) 2023/1543 Art. 8(1)-(2)).
+RESIDENCE_UNKNOWN = "unknown"
+
+
 class DataForm(WizardForm):
     data_categories = MultiCheckboxField("Data requested", choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
                                          validators=[DataRequired(message="Choose at least one data category.")])
+    target_resides_in = SelectField(
+        lazy_gettext("Where is the person whose data are sought believed to reside?"),
+        validators=[Optional()], default=RESIDENCE_UNKNOWN,
+        description=lazy_gettext("Decides whether the enforcing State must be notified of an order for traffic or "
+                                 "content data (Reg. (EU) 2023/1543 Art. 8). “Unknown” is a valid answer: the "
+                                 "exception for persons residing in your own State then does not apply."))
 
     def __init__(self, *args: Any, rules: Any, provider: Any, period_start: date | None, today: date,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.target_resides_in.choices = choices(
+            [(RESIDENCE_UNKNOWN, str(lazy_gettext("Unknown"))),
+             *sorted(((code, c.name) for code, c in rules.countries.items()), key=lambda pair: pair[1])])
         self.rules, self.provider_obj, self.period_start, self.today = rules, provider, period_start, today
         self.warnings: list[str] = []
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
+        if (self.target_resides_in.data or RESIDENCE_UNKNOWN) not in (RESIDENCE_UNKNOWN, *self.rules.countries):
+            self.target_resides_in.errors.append(str(lazy_gettext("Choose a country from the list, or “unknown”.")))
+            valid = False
         if valid:
             self.warnings = [n.text for n in review.retention_notes(
                 self.provider_obj, self.rules.countries, self.data_categories.data, self.period_start, self.today)]
         return valid
+
+    def residence(self) -> str | None:
+        """The ``target_resides_in`` fact: a country code, or None when unknown (the engine's "absent")."""
+        chosen = self.target_resides_in.data or RESIDENCE_UNKNOWN
+        return None if chosen == RESIDENCE_UNKNOWN else chosen
 
 
 # --- 3. urgency ------------------------------------------------------------------------------------------------
@@ -199,6 +223,15 @@ class UrgencyForm(WizardForm):
             RequiredIf("emergency", "Describe the imminent threat to life or physical integrity that makes this an "
                                     "emergency, or untick “emergency”."), Length(max=4000)],
         description="Who is at risk, of what, and why it cannot wait for the normal deadline.")
+    without_prior_validation = BooleanField(
+        lazy_gettext("Validation cannot be obtained in time: issue without prior validation and seek it within "
+                     "48 hours (Reg. (EU) 2023/1543 Art. 4(5); subscriber and identification data, or preservation, "
+                     "only)"))
+
+    def validate_without_prior_validation(self, field: Field) -> None:
+        if field.data and not self.emergency.data:
+            raise ValidationError(lazy_gettext("Only an emergency may be issued without prior validation: tick "
+                                               "“emergency” or untick this box."))
 
 
 # --- 4. route --------------------------------------------------------------------------------------------------
@@ -273,6 +306,8 @@ def _period_edge(day: str | None, end: bool = False) -> str | None:
 def _field(spec: Any, route: Any) -> Field:
     validators: list[Any] = [DataRequired(message=f"“{spec.label}” is required for this route.")] \
         if spec.required else [Optional()]
+    if spec.type in TEXT_MAX:  # the same limits as the details schema (lawreq.legal_requests.details)
+        validators.append(Length(max=TEXT_MAX[spec.type]))
     kw = {"label": spec.label, "validators": validators, "description": spec.help}
     if spec.type == "textarea":
         return TextAreaField(**kw, render_kw={"rows": 4})

@@ -20,6 +20,7 @@ from lawreq import db
 from lawreq.auth.decorators import roles_required
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
+from lawreq.legal_requests.details import DetailsError, readable
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_for, request_or_404
 from lawreq.legal_requests.views import ctx
@@ -30,6 +31,7 @@ from lawreq.legal_requests.wizard_forms import (
     ReviewForm,
     RouteForm,
     TargetForm,
+    RESIDENCE_UNKNOWN,
     UrgencyForm,
 )
 from lawreq.rules import FACT_KEYS, Facts, FactsError, evaluate, find_route
@@ -115,7 +117,26 @@ def _save(req: LegalRequest, step_id: str, form: Any, **changes: Any) -> Respons
         db.session.rollback()
         form.version.data = str(db.session.get(LegalRequest, req.id).version)
         return None
+    except DetailsError as exc:  # the schema refused: nothing was saved, the page shows the input and why
+        db.session.rollback()
+        for problem in exc.problems:
+            name = problem.path.removeprefix("details.").split(".")[0].split("[")[0]
+            if name in form:
+                form[name].errors = [*form[name].errors, problem.message]
+            else:
+                flash(f"{problem.path}: {problem.message}", "error")
+        return REFUSED
     return redirect(url_for(".step", request_id=req.id, step=target))
+
+
+class _Refused:
+    """What ``_save`` returns when the details schema refused the step's answers (falsy, like a conflict)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+REFUSED = _Refused()
 
 
 def _version(form: Any) -> int:
@@ -131,6 +152,8 @@ def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], di
     if form.is_submitted():
         if form.validate():
             response = _save(req, step_id, form, **changes())
+            if response is REFUSED:
+                return render(None)
             if response is not None:
                 for warning in getattr(form, "warnings", []):
                     flash(warning, "warning")
@@ -152,7 +175,7 @@ def _target(req: LegalRequest) -> Any:
     form = TargetForm(rules=rules, zones=_zones(), categories=req.facts.get("data_categories") or [],
                       today=_today(), version=str(req.version))
     if not form.is_submitted():
-        form.load(req.facts, req.details, req.identifiers)
+        form.load(req.facts, _readable(req), req.identifiers)
     if form.add_identifier.data:
         form.identifiers.append_entry()
         form.identifiers[-1].form.zone.choices = form.identifiers[0].form.zone.choices
@@ -172,19 +195,27 @@ def _target(req: LegalRequest) -> Any:
                    lambda conflict: _page(req, "target", form, conflict, duplicates=duplicates_of(req)))
 
 
+def _readable(req: LegalRequest, route: Any = None) -> dict[str, Any]:
+    """The draft's details as its schema reads them: a value an older version stored that the schema refuses is
+    left out, so the page shows the rest instead of failing (the user types it again)."""
+    return readable(req.details or {}, services.schema_for_details(req, route, _rules()))
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
 def _data(req: LegalRequest) -> Any:
     rules = _rules()
-    period = (req.details.get("period") or {}).get("start")
+    period = (_readable(req).get("period") or {}).get("start")
     form = DataForm(rules=rules, provider=rules.providers.get(req.provider_id or ""),
                     period_start=date.fromisoformat(period) if period else None, today=_today(),
                     version=str(req.version))
     if not form.is_submitted():
         form.data_categories.data = list(req.facts.get("data_categories") or [])
-    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data}},
+        form.target_resides_in.data = req.facts.get("target_resides_in") or RESIDENCE_UNKNOWN
+    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data,
+                                                         "target_resides_in": form.residence()}},
                    lambda conflict: _page(req, "data", form, conflict, categories=wizard.DATA_CATEGORIES,
                                           cite_url=wizard.CATEGORY_CITE_URL))
 
@@ -193,11 +224,15 @@ def _urgency(req: LegalRequest) -> Any:
     form = UrgencyForm(version=str(req.version))
     if not form.is_submitted():
         form.emergency.data = bool(req.facts.get("emergency"))
-        form.emergency_justification.data = req.details.get("emergency_justification", "")
+        details = _readable(req)
+        form.emergency_justification.data = details.get("emergency_justification", "")
+        form.without_prior_validation.data = details.get("without_prior_validation") is True
 
     def changes() -> dict[str, Any]:
         text = form.emergency_justification.data.strip() if form.emergency.data else ""
-        return {"facts": {"emergency": bool(form.emergency.data)}, "details": {"emergency_justification": text}}
+        return {"facts": {"emergency": bool(form.emergency.data)},
+                "details": {"emergency_justification": text,
+                            "without_prior_validation": bool(form.emergency.data and form.without_prior_validation.data)}}
 
     return _handle(req, "urgency", form, changes, lambda conflict: _page(req, "urgency", form, conflict))
 
@@ -217,11 +252,11 @@ def _route(req: LegalRequest) -> Any:
     return _handle(req, "route", form, lambda: {"route": by_id[form.route.data]},
                    lambda conflict: _page(req, "route", form, conflict, routes=routes, problem=problem,
                                           measured=measured, retention=notes,
-                                          approval_group=services.approval_group_for))
+                                          approval_group=lambda r, _issuer: services.approval_group(req, r)))
 
 
 def _period_start(req: LegalRequest) -> date | None:
-    start = (req.details.get("period") or {}).get("start")
+    start = (_readable(req).get("period") or {}).get("start")
     return date.fromisoformat(start) if start else None
 
 
@@ -232,7 +267,7 @@ def _details(req: LegalRequest) -> Any:
         return redirect(url_for(".step", request_id=req.id, step="route"))
     form = DetailsForm.for_route(route, emergency=req.emergency, zone=_unit_zone(req), version=str(req.version))
     if not form.is_submitted():
-        form.load(req.details)
+        form.load(_readable(req, route))
     return _handle(req, "details", form, lambda: {"details": form.answers()},
                    lambda conflict: _page(req, "details", form, conflict, route=route, zone=_unit_zone(req)))
 
@@ -243,7 +278,7 @@ def _review(req: LegalRequest) -> Any:
     risks = review_risks(req, route, duplicates)
     form = ReviewForm.for_risks(risks, needs_approval=bool(req.approval_authority), version=str(req.version))
     if not form.is_submitted():
-        form.load(req.details.get("accepted_risks") or {})
+        form.load(_readable(req).get("accepted_risks") or {})
 
     def render(conflict: str | None) -> str:
         return _page(req, "review", form, conflict, route=route, risks=risks, duplicates=duplicates)
@@ -264,12 +299,12 @@ def _review(req: LegalRequest) -> Any:
 def review_risks(req: LegalRequest, route: Any, duplicates: list[deconfliction.Match]) -> list[review.Risk]:
     """The pre-submission risks of the draft (shown to the investigator and to the approver)."""
     rules = _rules()
-    risks = review.check(facts=req.facts, details=req.details, identifiers=req.identifiers, route=route,
+    risks = review.check(facts=req.facts, details=_readable(req, route), identifiers=req.identifiers, route=route,
                          provider=rules.providers.get(req.provider_id or ""), rules=rules,
                          rules_version=req.rules_version, today=_today(),
                          duplicates=[(m.reference, m.value) for m in duplicates])
-    if route is not None and (services.approval_group_for(route, req.facts.get("issuer", "police"))
-                              != req.approval_authority or route.addressee.country != req.addressee_country):
+    if route is not None and (services.approval_group(req, route) != req.approval_authority
+                              or route.addressee.country != req.addressee_country):
         risks.insert(0, review.Risk("route_stale", "other", "The facts changed since the route was chosen",
                                     "Open the route step and choose the route again.", "route", acceptable=False))
     return risks
@@ -347,8 +382,9 @@ def _start_follow_up(parent: LegalRequest, kind: str, form: FollowUpForm) -> Leg
     if kind == "preservation":
         facts = {**engine, "emergency": False}
         identifiers = list(parent.identifiers)
-        details.update(period=parent.details.get("period") or {}, preservation_reference=parent.reference,
-                       facts_summary=parent.details.get("facts_summary", ""))
+        carried = _readable(parent)  # only what the schema accepts travels to the child
+        details.update(period=carried.get("period") or {}, preservation_reference=parent.reference,
+                       facts_summary=carried.get("facts_summary") or "")
         step_id = "route"
     else:
         facts = {k: v for k, v in engine.items() if k != "provider"} | {"emergency": False}

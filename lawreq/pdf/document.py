@@ -2,12 +2,17 @@
 
 The web layer builds this mapping from a request; the CLI reads it from a JSON file (see ``examples/<form>.json``).
 All keys are optional unless the form lists them in ``FormSpec.required_fields`` (dotted paths); missing mandatory
-keys raise :class:`~lawreq.pdf.errors.MissingFieldsError` naming all of them. Dates are ISO 8601 strings and are
-printed as given.
+keys raise :class:`~lawreq.pdf.errors.MissingFieldsError` naming all of them (a draft needs no signatory). Dates are
+ISO 8601 strings; they print in the form language's style and in ``timezone`` (``lawreq.pdf.dates``).
 
 Common keys::
 
     reference               str   the request's own reference (cover sheet, header, footer, metadata)
+    draft                   bool  made before approval: "DRAFT — not valid for transmission" and a watermark on
+                                  every page, and no signature-block values whatever the input says
+    timezone                str   IANA zone the dates print in (the issuing authority's), default UTC
+    without_prior_validation bool issued in an emergency without prior validation (Art. 4(5) box, EPOC I / EPOC-PR F)
+    ex_post_validation_due  str   when that validation is due (printed in EPOC J / EPOC-PR G)
     rules_version           str   content hash of the rule set the route came from
     language                str   ISO 639-1 language of the free-text fields (e.g. "fi"); free text is flagged
                                   "translation needed" when it differs from the label language
@@ -20,14 +25,15 @@ Common keys::
                             role: designated_establishment (default) | legal_representative | emergency_fallback
     emergency               bool
     emergency_justification str
-    deadlines               [{kind, due_at, explanation}]
+    deadlines               [{kind, due_at, period, trigger, explanation}]  due_at once the clock runs; before,
+                                  the period as the law states it ("P10D" + "received" → "10 days from receipt")
     data_categories         [subscriber_data | identification_data | traffic_data | content_data]
     data_items              [code]  the boxes under each category (EPOC F, EPOC-PR C), e.g. "subscriber.identity",
                                   "identification.ip_records", "traffic.internet.routing": codes in
                                   ``lawreq.pdf.forms.common.ITEM_CATEGORY``; each must belong to a requested category
     data_item_details       {code: str}  text after the box ("other: …", "specify if necessary: …"); ticks it
     data_details            str   further specification or limitation of the data sought
-    identifiers             [{type, value, time_range_start, time_range_end, timezone}]
+    identifiers             [{type, value, used_at, time_range_start, time_range_end, timezone}]
                             type: ip_address | phone | email | imei | mac | account | service | other
     offence                 {id, label, legal_provisions, max_penalty_years, annex_iv_category, lists,
                              committed_online}
@@ -39,7 +45,8 @@ Common keys::
     proceedings             "criminal" (default) | "sentence_execution"
     facts_summary           str
     necessity_proportionality str
-    notification            {required: bool, enforcing_state, enforcing_authority, additional_information}
+    notification            {required: bool, basis: notified | category | exception, target_resides_in,
+                             enforcing_state, enforcing_authority, additional_information}   EPOC Section K (Art. 8)
     confidentiality_request str   also the justification for delaying information to the user (EPOC Section H)
     previous_request        {type: preservation | production, authority, reference, issued_at, transmitted_at,
                              addressee_file_number}

@@ -293,11 +293,13 @@ _ROWS_STYLE = TableStyle(
 class NumberedCanvas(Canvas):
     """Defers every page until the end so the footer can say "page X of Y" in a single layout pass."""
 
-    def __init__(self, *args: Any, header: str, footer: Callable[[int, int], str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, header: str, footer: Callable[[int, int], str],
+                 draft: tuple[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._header = header
         self._footer = footer
+        self._draft = draft  # (header line, watermark word) on every page of a document made before approval
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
@@ -318,8 +320,19 @@ class NumberedCanvas(Canvas):
         self.setFillColor(colors.HexColor("#5f6368"))
         self.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, self._header)
         self.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, self._footer(number, total))
+        if self._draft is not None:
+            banner, word = self._draft
+            self.setFont("DejaVuSans-Bold", 8)
+            self.setFillColor(colors.HexColor("#a50e0e"))
+            self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 6.5 * mm, banner)  # above the running header
+            self.setFillColor(colors.Color(0.65, 0.05, 0.05, alpha=0.13))
+            self.setFont("DejaVuSans-Bold", 96)
+            self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            self.rotate(45)
+            self.drawCentredString(0, -34, word)
         self.restoreState()
 
 
-def canvas_maker(header: str, footer: Callable[[int, int], str]) -> Callable[..., Canvas]:
-    return partial(NumberedCanvas, header=header, footer=footer)
+def canvas_maker(header: str, footer: Callable[[int, int], str],
+                 draft: tuple[str, str] | None = None) -> Callable[..., Canvas]:
+    return partial(NumberedCanvas, header=header, footer=footer, draft=draft)

@@ -21,7 +21,8 @@ from lawreq.pdf.document import document_checksum, get, missing_fields
 from lawreq.pdf.errors import InvalidFieldError, MissingFieldsError, UnknownFormError, UnsupportedLanguageError
 from lawreq.pdf.fonts import REGULAR, register_fonts
 from lawreq.pdf.forms import FORMS, FormDef
-from lawreq.pdf.forms.cover import build_cover
+from lawreq.pdf.forms.cover import build_annex, build_cover
+from lawreq.pdf.forms.common import is_draft
 from lawreq.pdf.labels import Labels, MissingLabelError, RecordingLabels, catalogues
 from lawreq.pdf.layout import MARGIN, Layout, canvas_maker
 from lawreq.pdf.text import clean
@@ -100,7 +101,7 @@ def _blocks(form: FormDef, data: Mapping[str, Any], L: Labels, *, checksum: str,
     cover = build_cover(data, cover_labels, form_title=L.text(target.title_key), checksum=checksum, languages=languages)
     if form.build is None:
         return cover
-    blocks: list[Block] = [*cover, NewPage(), *form.build(data, L)]
+    blocks: list[Block] = [*cover, NewPage(), *form.build(data, L), NewPage(), *build_annex(data, L)]
     return blocks
 
 
@@ -124,7 +125,13 @@ def render(
     form = _form(form_id)
     if not isinstance(data, Mapping):
         raise InvalidFieldError("data", "expected a JSON object")
-    missing = missing_fields(data, form.required_fields)
+    required = form.required_fields
+    if is_draft(data):  # a draft signs nothing: its signature block stays empty by design
+        required = tuple(path for path in required if not path.endswith((".signatory", ".signed_at")))
+    if get(data, "issuing_authority.authority_type") in ("judge", "investigating_judge", "prosecutor"):
+        # a judicial issuer without an office on record is printed by its kind (forms.common.authority_name)
+        required = tuple(path for path in required if path != "issuing_authority.name")
+    missing = missing_fields(data, required)
     if missing:
         raise MissingFieldsError(form_id, missing)
     target = _target(form, data)
@@ -143,6 +150,7 @@ def render(
         title = L.text(target.title_key)
         reference = clean(get(data, "reference", ""))
         page_of = L.text("page_of", x="{x}", y="{y}")
+        draft = (L.text("draft_header"), L.text("draft_watermark")) if is_draft(data) else None
     except MissingLabelError as exc:
         raise UnsupportedLanguageError(target.id, exc.lang, form_languages(target.id)) from None
     notices: list[Block] = [Notice(text) for text in _notices(L)]
@@ -170,6 +178,6 @@ def render(
     header = clean(f"{title} · {reference}")[:150]
     doc.build(
         flowables,
-        canvasmaker=canvas_maker(header, lambda x, y: f"{reference} · " + page_of.format(x=x, y=y)),
+        canvasmaker=canvas_maker(header, lambda x, y: f"{reference} · " + page_of.format(x=x, y=y), draft),
     )
     return buffer.getvalue()

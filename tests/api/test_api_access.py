@@ -29,7 +29,7 @@ TABLE = {
                      {**OWN, "investigator": 409, "liaison_officer": 409, "admin": 409}),  # no route chosen yet
     "api.create_draft": ("POST", "/api/v1/cases/{case}/requests", {}, {
         "investigator": 201, "admin": 201, "liaison_officer": 403, "other_unit": 404, **NO_API}),
-    "api.update_draft": ("PATCH", "/api/v1/requests/{draft}", {"version": 1, "details": {"note": "x"}}, {
+    "api.update_draft": ("PATCH", "/api/v1/requests/{draft}", {"version": 1, "details": {"data_details": "x"}}, {
         "investigator": 200, "admin": 200, "liaison_officer": 403, "other_unit": 404, **NO_API}),
     "api.transition": ("POST", "/api/v1/requests/{waiting}/transitions", {"action": "withdraw", "note": "dup"}, {
         "investigator": 200, "liaison_officer": 200, "admin": 200, "other_unit": 404, **NO_API}),

@@ -90,7 +90,7 @@ def test_a_running_preservation_offers_annex_vi_then_annex_v_once_production_is_
     assert resp.status_code == 200, client.get(f"/requests/{preservation.id}").get_data(as_text=True)[-3000:]
     text = pdf_text(resp.data)
     assert "EXTENSION OF THE PRESERVATION OF ELECTRONIC EVIDENCE" in text
-    assert preservation.reference in text and "2026-11-03" in text
+    assert preservation.reference in text and "3 November 2026" in text
     section_a = text[text.index("SECTION A"):text.index("SECTION B")]
     assert "File number of the addressee (if known) META-77" in section_a  # the provider's own reference
 

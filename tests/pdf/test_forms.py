@@ -72,7 +72,7 @@ def test_epoc_follows_annex_i_section_order_with_the_request_values():
         "Europe/Helsinki",
         "Rikoslaki (39/1889) 20 luku 8 b §",
         "Rikoskomisario Aino Mäkelä",
-        "2026-11-30",
+        "30 November 2026",
     ):
         assert value in text, value
     assert "☒ Designated establishment" in text
@@ -114,7 +114,7 @@ def test_annex_v_and_vi_name_the_preservation_order_they_follow_up():
     v = pdf_text(render("annex_v", example("annex_v")))
     assert "☒ European Production Order" in v and "R 26/8812-EPO" in v and "5500/R/41233/26-PR" in v
     vi = pdf_text(render("annex_vi", example("annex_vi")))
-    assert "extended by an additional 30 days" in vi and "2027-01-19" in vi
+    assert "extended by an additional 30 days" in vi and "19 January 2027" in vi
 
 
 def test_budapest_request_lists_every_element_of_article_29_2():

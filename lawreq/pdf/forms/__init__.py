@@ -25,7 +25,8 @@ WORDING = {
     "template": "lawreq's own letter or draft: no official form exists; the content follows the cited provision",
 }
 
-_EU_PARTLY = "Title, introduction and Sections A–B checked against the official text (EN/DE); C onwards reconstructed."
+_EU_PARTLY = ("Title, introduction and Sections A–B checked against the official text (EN/DE); C onwards "
+              "reconstructed (section structure corroborated; see lawreq/pdf/VERIFICATION.md).")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lawreq.pdf.blocks import Block, Field, FreeText, Rows, Section, Signature, Tick, Ticks
+from lawreq.pdf.dates import format_moment, period_parts
 from lawreq.pdf.document import get, records, strings
 from lawreq.pdf.errors import InvalidFieldError
 from lawreq.pdf.labels import Labels
@@ -62,6 +63,16 @@ def value(raw: Any) -> str:
     return str(raw)
 
 
+def when(L: Labels, data: Mapping[str, Any], raw: Any) -> str:
+    """A stored date or moment in the form language's style and the issuing authority's time zone."""
+    return format_moment(raw, getattr(L, "lang", "en") or "en", str(get(data, "timezone") or "UTC"))
+
+
+def is_draft(data: Mapping[str, Any]) -> bool:
+    """Made before approval: marked as a draft on every page and carrying no signature-block values."""
+    return get(data, "draft") is True
+
+
 def field(L: Labels, key: str, raw: Any, *, free_text: bool = False) -> Block:
     """A field, or a flowing text block when the value is too long to sit in a table cell."""
     text = value(raw)
@@ -98,11 +109,21 @@ def contact_authority(L: Labels, data: Mapping[str, Any]) -> list[Block]:
     ]
 
 
+_KIND_LABEL = {"judge": "type_judge", "investigating_judge": "type_judge", "prosecutor": "type_prosecutor"}
+
+
+def authority_name(L: Labels, data: Mapping[str, Any], path: str) -> str:
+    """The authority's name; a judicial authority without an office on record is named by its kind, never left
+    blank and never replaced by the investigating unit's name."""
+    kind = get(data, f"{path}.authority_type")
+    return value(get(data, f"{path}.name")) or (L.text(_KIND_LABEL[kind]) if kind in _KIND_LABEL else "")
+
+
 def authority_details(L: Labels, data: Mapping[str, Any], path: str) -> list[Block]:
     return [
-        field(L, "auth_name", get(data, f"{path}.name")),
+        field(L, "auth_name", authority_name(L, data, path)),
         field(L, "auth_unit", get(data, f"{path}.unit")),
-        field(L, "auth_representative", get(data, f"{path}.signatory")),
+        field(L, "auth_representative", "" if is_draft(data) else get(data, f"{path}.signatory")),
         field(L, "auth_post", get(data, f"{path}.post_held")),
         field(L, "auth_file", get(data, f"{path}.file_number")),
         field(L, "auth_address", get(data, f"{path}.address")),
@@ -125,11 +146,13 @@ def authority_type(L: Labels, data: Mapping[str, Any], path: str, *, validating:
 
 
 def signature(L: Labels, data: Mapping[str, Any], path: str) -> Signature:
+    """Who signed and when, from the approval record; a draft's block stays empty whatever the input says."""
+    draft = is_draft(data)
     return Signature(
         (
-            Field(L("sig_date"), value(get(data, f"{path}.signed_at"))),
-            Field(L("sig_name"), value(get(data, f"{path}.signatory"))),
-            Field(L("auth_post"), value(get(data, f"{path}.post_held"))),
+            Field(L("sig_date"), "" if draft else when(L, data, get(data, f"{path}.signed_at"))),
+            Field(L("sig_name"), "" if draft else value(get(data, f"{path}.signatory"))),
+            Field(L("auth_post"), "" if draft else value(get(data, f"{path}.post_held"))),
         ),
         L("sig_signature"),
         L("sig_stamp"),
@@ -155,12 +178,15 @@ def identifier_rows(L: Labels, data: Mapping[str, Any]) -> Rows:
         kind = choice(item, "type", IDENTIFIER_TYPES, "other", where=f"identifiers[{index}].")
         if kind is None or not value(item.get("value")).strip():
             raise InvalidFieldError(f"identifiers[{index}].value", "an identifier needs a type and a value")
+        shown = value(item.get("value"))
+        if item.get("used_at"):
+            shown = L.text("id_used_at", value=shown, when=when(L, data, item.get("used_at")))
         rows.append(
             (
                 L(f"idtype_{kind}").text,
-                value(item.get("value")),
-                value(item.get("time_range_start")),
-                value(item.get("time_range_end")),
+                shown,
+                when(L, data, item.get("time_range_start")),
+                when(L, data, item.get("time_range_end")),
                 value(item.get("timezone")),
             )
         )
@@ -239,9 +265,28 @@ def categories_text(L: Labels, data: Mapping[str, Any]) -> str:
     return ", ".join(L(f"cat_{c}").text for c in strings(data, "data_categories"))
 
 
+DEADLINE_KINDS = ("response", "review_window", "ex_post_validation", "preservation_expiry", "preservation_extension",
+                  "acknowledgement", "recognition", "execution", "provisional_measures")
+
+
+def deadline_due(L: Labels, data: Mapping[str, Any], deadline: Mapping[str, Any]) -> str:
+    """A date once the clock runs (the document is sent); before that, the period as the law states it."""
+    if deadline.get("due_at"):
+        return when(L, data, deadline.get("due_at"))
+    parts = period_parts(str(deadline.get("period") or ""))
+    if parts is None:
+        return value(deadline.get("period"))
+    amount, unit = parts
+    trigger = {"received": "received", "acknowledged": "received", "issued": "issued"}.get(
+        str(deadline.get("trigger") or ""), "event")
+    return L.text(f"dl_from_{trigger}_{unit}", n=amount)
+
+
 def deadline_rows(L: Labels, data: Mapping[str, Any]) -> Rows:
     rows = tuple(
-        (value(d.get("kind")), value(d.get("due_at")), value(d.get("explanation"))) for d in records(data, "deadlines")
+        (L.text(f"dlkind_{d.get('kind')}" if d.get("kind") in DEADLINE_KINDS else "dlkind_other"),
+         deadline_due(L, data, d), value(d.get("explanation")))
+        for d in records(data, "deadlines")
     )
     return Rows((L("dl_kind"), L("dl_due"), L("dl_explanation")), rows)
 

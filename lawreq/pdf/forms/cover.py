@@ -19,10 +19,8 @@ def build_cover(data: Mapping[str, Any], L: Labels, *, form_title: str, checksum
         Section(L("cover_request")),
         field(L, "letter_reference", get(data, "reference")),
         Field(L("cover_document"), form_title),
-        field(L, "cover_route", get(data, "route.title") or get(data, "route.id")),
-        field(L, "cover_route_id", get(data, "route.id")),
+        field(L, "cover_route", get(data, "route.title")),
         field(L, "cover_instrument", get(data, "route.instrument")),
-        field(L, "cover_route_kind", get(data, "route.kind")),
         Field(L("cover_emergency"), L.text("yes") if get(data, "emergency") else L.text("no")),
         Section(L("cover_addressee")),
         field(L, "provider", get(data, "addressee.provider")),
@@ -36,8 +34,20 @@ def build_cover(data: Mapping[str, Any], L: Labels, *, form_title: str, checksum
         Section(L("cover_deadlines")),
         deadlines,
         Section(L("cover_integrity")),
-        field(L, "cover_rules_version", get(data, "rules_version")),
         Field(L("cover_languages"), languages),
         Field(L("cover_checksum"), checksum_groups(checksum)),
         Notice(L.text("cover_checksum_note")),
+    ]
+
+
+def build_annex(data: Mapping[str, Any], L: Labels) -> list[Block]:
+    """The last page, for the issuing side's file: the route id, its kind and the rules version the document was
+    prepared under. Kept off the cover sheet and the form pages, which the addressee reads."""
+    return [
+        Title(L("annex_title")),
+        Notice(L.text("annex_note")),
+        field(L, "letter_reference", get(data, "reference")),
+        field(L, "cover_route_id", get(data, "route.id")),
+        field(L, "cover_route_kind", get(data, "route.kind")),
+        field(L, "cover_rules_version", get(data, "rules_version")),
     ]

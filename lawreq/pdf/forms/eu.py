@@ -2,7 +2,8 @@
 
 Section order and letters follow ``/work/shared/domain/forms.md``. Only the titles, introductions and Sections A–B of
 Annexes I–III were verified against the official text; the later sections are reconstructed from the Regulation's
-articles, and the English catalogue prints a notice saying so (key ``notice_reconstructed``).
+articles, and the English catalogue prints a notice saying so (key ``notice_reconstructed``). What is verified against
+which source, part by part, is in ``lawreq/pdf/VERIFICATION.md``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lawreq.pdf.errors import InvalidFieldError
 from lawreq.pdf.forms.common import (
     addressee_fields,
     authority_details,
+    authority_name,
     authority_type,
     category_ticks,
     choice,
@@ -30,6 +32,7 @@ from lawreq.pdf.forms.common import (
     offence_blocks,
     signature,
     value,
+    when,
 )
 from lawreq.pdf.labels import Labels
 
@@ -60,8 +63,8 @@ def _authorities_a(L: Labels, data: Mapping[str, Any], nb_key: str) -> list[Bloc
     return [
         Section(L("sec_a_authority")),
         field(L, "issuing_state", get(data, "issuing_authority.country")),
-        field(L, "issuing_authority", get(data, "issuing_authority.name")),
-        field(L, "validating_authority", get(data, "validating_authority.name")),
+        field(L, "issuing_authority", authority_name(L, data, "issuing_authority")),
+        field(L, "validating_authority", _validator_name(L, data)),
         Intro(L(nb_key)),
         field(L, "file_issuing", get(data, "issuing_authority.file_number")),
         field(L, "file_validating", get(data, "validating_authority.file_number")),
@@ -84,12 +87,21 @@ def _addressee_b(L: Labels, data: Mapping[str, Any], emergency_key: str) -> list
     ]
 
 
+def _validator_name(L: Labels, data: Mapping[str, Any]) -> str:
+    """The validating authority as the approval record names it (its office, else its kind)."""
+    return authority_name(L, data, "validating_authority") if get(data, "validating_authority") else ""
+
+
+def without_prior_validation(data: Mapping[str, Any]) -> bool:
+    """Art. 4(5): ticked only when the approval record says the order was issued without prior validation."""
+    return get(data, "without_prior_validation") is True
+
+
 def _issuing_details(L: Labels, data: Mapping[str, Any], section_key: str) -> list[Block]:
-    unvalidated = bool(get(data, "emergency")) and not get(data, "validating_authority.name")
     return [
         Section(L(section_key)),
         authority_type(L, data, "issuing_authority"),
-        Ticks((Tick(L("emergency_no_validation"), unvalidated),)),
+        Ticks((Tick(L("emergency_no_validation"), without_prior_validation(data)),)),
         *authority_details(L, data, "issuing_authority"),
         *contact_authority(L, data),
         signature(L, data, "issuing_authority"),
@@ -97,14 +109,35 @@ def _issuing_details(L: Labels, data: Mapping[str, Any], section_key: str) -> li
 
 
 def _validating_details(L: Labels, data: Mapping[str, Any], section_key: str) -> list[Block]:
+    """Section J (EPOC) / G (EPOC-PR): the authority that validated, from the approval record. An order issued
+    without prior validation says by when its validation is due; one that needs none says "not applicable"."""
     blocks: list[Block] = [Section(L(section_key))]
-    if not get(data, "validating_authority.name"):
+    if not get(data, "validating_authority"):
+        if without_prior_validation(data):
+            return [*blocks, Field(L("validation_pending"), when(L, data, get(data, "ex_post_validation_due")))]
         return [*blocks, Field(L("not_applicable"), "")]
     return [
         *blocks,
         authority_type(L, data, "validating_authority", validating=True),
         *authority_details(L, data, "validating_authority"),
         signature(L, data, "validating_authority"),
+    ]
+
+
+def _notification(L: Labels, data: Mapping[str, Any]) -> list[Block]:
+    """Section K (Art. 8): notified, not needed because only subscriber/identification data are sought (8(1)), or
+    the 8(2) exception — each derived from the facts the wizard asked for, with where the person resides."""
+    basis = choice(data, "notification.basis", ("notified", "category", "exception"))
+    if basis is None:
+        basis = "notified" if get(data, "notification.required") else "category"
+    resides = get(data, "notification.target_resides_in")
+    return [
+        Ticks((Tick(L("notif_notified"), basis == "notified"),
+               Tick(L("notif_not_required"), basis == "category"),
+               Tick(L("notif_not_notified"), basis == "exception"))),
+        Field(L("notif_residence"), value(resides) if resides else L.text("residence_unknown")),
+        field(L, "enforcing_state", get(data, "notification.enforcing_state")),
+        field(L, "enforcing_authority", get(data, "notification.enforcing_authority")),
     ]
 
 
@@ -184,8 +217,8 @@ def _previous(L: Labels, data: Mapping[str, Any]) -> list[Block]:
         ),
         field(L, "prev_issued_by", get(data, "previous_request.authority")),
         field(L, "prev_reference", get(data, "previous_request.reference")),
-        field(L, "prev_issued_on", get(data, "previous_request.issued_at")),
-        field(L, "prev_transmitted_on", get(data, "previous_request.transmitted_at")),
+        field(L, "prev_issued_on", when(L, data, get(data, "previous_request.issued_at"))),
+        field(L, "prev_transmitted_on", when(L, data, get(data, "previous_request.transmitted_at"))),
         field(L, "prev_addressee_file", get(data, "previous_request.addressee_file_number")),
     ]
 
@@ -233,9 +266,7 @@ def build_epoc(data: Mapping[str, Any], L: Labels) -> list[Block]:
         *_issuing_details(L, data, "sec_i_issuing"),
         *_validating_details(L, data, "sec_j_validating"),
         Section(L("sec_k_enforcing")),
-        Ticks((Tick(L("notif_notified"), notified), Tick(L("notif_not_notified"), not notified))),
-        field(L, "enforcing_state", get(data, "notification.enforcing_state")),
-        field(L, "enforcing_authority", get(data, "notification.enforcing_authority")),
+        *_notification(L, data),
         field(L, "annex_iv_category", get(data, "offence.annex_iv_category")),
         free(L, "notif_additional", get(data, "notification.additional_information")),
         Section(L("sec_l_transfer")),
@@ -337,10 +368,10 @@ def _epoc_pr_reference(L: Labels, data: Mapping[str, Any]) -> list[Block]:
     return [
         field(L, "issuing_authority", get(data, "issuing_authority.name")),
         field(L, "pres_reference", get(data, "preservation.reference")),
-        field(L, "pres_issued_on", get(data, "preservation.issued_at")),
-        field(L, "pres_transmitted_on", get(data, "preservation.transmitted_at")),
+        field(L, "pres_issued_on", when(L, data, get(data, "preservation.issued_at"))),
+        field(L, "pres_transmitted_on", when(L, data, get(data, "preservation.transmitted_at"))),
         field(L, "addr_file", get(data, "preservation.addressee_file_number")),
-        field(L, "pres_expires", get(data, "preservation.expires_at")),
+        field(L, "pres_expires", when(L, data, get(data, "preservation.expires_at"))),
     ]
 
 

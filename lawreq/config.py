@@ -63,6 +63,23 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 12,
     #: Render PDFs in reportlab's invariant mode (byte-identical output; tests).
     "PDF_INVARIANT": False,
+    #: Signing of issued documents (PAdES, pyHanko). Each unit signs with ``<SIGNING_KEYS_DIR>/<unit code>.p12``
+    #: (default directory: ``<instance>/signing``); a unit without a file issues unsigned documents, and the page
+    #: and the cover say so. The file's password is ``SIGNING_PASSWORD_<CODE>`` (CODE: the unit code upper-cased,
+    #: anything but letters and digits as ``_``), in lawreq.cfg or as ``LAWREQ_SIGNING_PASSWORD_<CODE>``. A file that
+    #: cannot be opened, an expired certificate or a password without its file is reported at start and on the
+    #: admin units page, and that unit's approvals are refused until it is fixed (never an unsigned stand-in).
+    "SIGNING_KEYS_DIR": None,
+    #: RFC 3161 timestamp service URL: with it signatures are PAdES B-T, without it B-B. A TSA that does not
+    #: answer stops the approval (nothing is issued) rather than falling back to B-B silently.
+    "SIGNING_TSA_URL": None,
+    #: Certificates that verification (``lawreq forms verify``, ``/verify``) accepts as roots: a PEM file (several
+    #: certificates allowed) or a directory of .pem/.crt/.cer files. Default: ``<SIGNING_KEYS_DIR>/trust-roots.pem``.
+    "SIGNING_TRUST_ROOTS": None,
+    #: Public verification page: checks per client address per minute (per process).
+    "VERIFY_PER_MINUTE": 10,
+    #: How long a document prepared for signing may wait for the approver's confirmation.
+    "SIGNING_PREPARED_MINUTES": 15,
     #: Let the first ``lawreq serve --demo`` seed demo data.
     "DEMO": False,
     "WTF_CSRF_TIME_LIMIT": 3600,

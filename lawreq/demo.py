@@ -136,5 +136,6 @@ def seed_requests(db: Session, app: Flask) -> None:
                 now - timedelta(days=max((days_ago or 0) - 5, 0)) if action == "fulfil" else start)
             data_ = {"channel": "provider portal", "provider_reference": f"DEMO-{req.id:04d}"} \
                 if action == "mark_sent" else {}
-            services.transition(db, services.Ctx(actor, key, rules, now=at), req, action, data=data_,
+            services.transition(db, services.Ctx(actor, key, rules, now=at,
+                                                 signing=app.extensions.get("lawreq.signing")), req, action, data=data_,
                                 note="Demo data" if action == "approve" else None)

@@ -35,7 +35,8 @@ PER_PAGE = 50
 
 def ctx() -> services.Ctx:
     return services.Ctx(actor=caller().user, audit_key=current_app.config["AUDIT_KEY"].encode(),
-                        rules=current_app.extensions["lawreq.rules"])
+                        rules=current_app.extensions["lawreq.rules"],
+                        signing=current_app.extensions.get("lawreq.signing"))
 
 
 def load_request(request_id: int) -> LegalRequest:
@@ -191,10 +192,13 @@ def events(request_id: int):
 
 
 @operation(f"/requests/<{ID}:request_id>/document.pdf", "GET", Operation(
-    "The request's form as PDF (audited)", "requests", scopes=("requests:read",), query="document",
+    "The request's form as PDF (audited). Once approved, always the exact stored bytes of the issued document "
+    "(signed where the unit has a key); headers X-Content-SHA256, X-Lawreq-Document (issued | withdrawn | "
+    "not-issued) and X-Lawreq-Signed (yes | no)", "requests", scopes=("requests:read",), query="document",
     media="application/pdf", errors=(401, 403, 404, 409, 422, 429)))
 def document(request_id: int, args: dict):
-    from lawreq.legal_requests.documents import FormUnavailable, render_request_pdf
+    from lawreq.legal_requests import issuance
+    from lawreq.legal_requests.documents import FormUnavailable
     from lawreq.pdf.errors import FormError, UnsupportedLanguageError
 
     req = load_request(request_id)
@@ -202,20 +206,33 @@ def document(request_id: int, args: dict):
         raise ApiError(409, "choose a route first: the document depends on it")
     lang, form = args.get("lang"), args.get("form")
     try:
-        filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
-                                           form=form, invariant=current_app.config["PDF_INVARIANT"])
+        filename, pdf, issued = issuance.download(db.session, req, current_app.extensions["lawreq.rules"],
+                                                  lang=lang, form=form,
+                                                  invariant=current_app.config["PDF_INVARIANT"])
     except FormUnavailable as exc:
         raise ApiError(409, str(exc)) from None
+    except issuance.OtherLanguage as exc:
+        raise ApiError(409, str(exc), {"issued_language": current_issued_language(req)}) from None
     except UnsupportedLanguageError as exc:
         raise ApiError(422, f"lang: {exc}", {"fields": [{"path": "lang", "message": str(exc)}]}) from None
     except FormError as exc:  # missing or invalid fields: the request is not ready for its form yet
         raise ApiError(409, f"the document cannot be produced yet: {exc}") from None
+    digest = hashlib.sha256(pdf).hexdigest()
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=caller().user, action="document.downloaded",
-           obj=req, detail={"form": form or req.form_id, "lang": lang, "via": "api",
-                            "sha256": hashlib.sha256(pdf).hexdigest()})
+           obj=req, detail={"form": form or req.form_id, "lang": lang, "via": "api", "sha256": digest,
+                            "issued_document": issued.id if issued else None})
     db.session.commit()
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": digest,
+               "X-Lawreq-Document": ("issued" if issued.status == "issued" else issued.status) if issued
+               else "not-issued", "X-Lawreq-Signed": "yes" if issued is not None and issued.signed else "no"}
+    return Response(pdf, mimetype="application/pdf", headers=headers)
+
+
+def current_issued_language(req: LegalRequest) -> str | None:
+    from lawreq.legal_requests import issuance
+
+    issued = issuance.current(db.session, req)
+    return issued.language if issued else None
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from lawreq.legal_requests.identifiers import IdentifierError, normalise
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.legal_requests.queries import case_for, request_for
 from lawreq.rules import Facts, FactsError, evaluate, find_route
+from lawreq.signing import SigningError
 from lawreq.workflow.states import TransitionError
 
 ID = "int(min=1, max=2147483647)"
@@ -158,7 +159,9 @@ def update_draft(request_id: int, body: dict):
 
 
 @operation(f"/requests/<{ID}:request_id>/transitions", "POST", Operation(
-    "Take a workflow action (submit, approve, mark_sent, acknowledge, fulfil …)", "requests",
+    "Take a workflow action (submit, approve, mark_sent, acknowledge, fulfil …). Approve needs totp_code (a fresh "
+    "second-factor code) and issues the document: its exact bytes are stored (and signed where the unit has a key); "
+    "a document that cannot be produced or signed is a 409 and nothing changes", "requests",
     scopes=("requests:write",), body="Transition", response="RequestDetail",
     errors=(401, 403, 404, 409, 415, 422, 429)))
 def transition(request_id: int, body: dict):
@@ -167,9 +170,13 @@ def transition(request_id: int, body: dict):
     if "received_at" in data:
         data["received_at"] = _timestamp("data.received_at", data["received_at"])
     expected = _expected_version(req, body.get("version"))
+    if body["action"] == "approve":
+        _step_up(body.get("totp_code"))
     try:
         services.transition(db.session, ctx(), req, body["action"], note=body.get("note") or None, data=data,
                             expected_version=expected)
+    except SigningError as exc:
+        raise ApiError(409, f"nothing was issued: {exc}", {"signing": "unusable"}) from None
     except services.NotPermitted as exc:
         raise ApiError(403, str(exc)) from None
     except services.ConflictError as exc:
@@ -236,6 +243,29 @@ def current_issued_language(req: LegalRequest) -> str | None:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
+def _step_up(code: str | None) -> None:
+    """Approving issues and signs: the token is not enough, the approver types a fresh second-factor code."""
+    from lawreq.auth import totp
+    from lawreq.auth.services import count_failure
+
+    user = caller().user
+    path = "totp_code"
+    if user.totp_secret is None:
+        raise ApiError(403, "approving needs a second factor: enrol one in the web app first")
+    if not code:
+        raise ApiError(422, f"{path}: approving needs a fresh second-factor code",
+                       {"fields": [{"path": path, "message": "required to approve"}]})
+    now = utcnow()
+    step = totp.verify(user.totp_secret, code, user.totp_last_timecode, now)
+    if step is None or (user.locked_until is not None and user.locked_until > now):
+        count_failure(db.session, user, now, current_app.config)
+        record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=user, action="approval.step_up_failed",
+               detail={"via": "api"})
+        db.session.commit()
+        raise ApiError(403, f"{path}: wrong, already used or too old")
+    user.totp_last_timecode, user.failed_logins = step, 0
+
+
 def _expected_version(req: LegalRequest, version: int | None) -> int | None:
     """If-Match wins over the body's version; a stale or foreign ETag is a conflict (409), as the brief asks."""
     if request.if_match and not request.if_match.star_tag:

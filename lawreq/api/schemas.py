@@ -160,6 +160,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                          "route_id": {"type": "string", "minLength": 1, "maxLength": 120}}),
     "Transition": _obj({"action": {"enum": [*ACTIONS, "extend_preservation"]}, "version": VERSION,
                         "note": {"type": "string", "maxLength": 4000},
+                        "totp_code": {"type": "string", "pattern": "^[0-9 ]{6,8}$",
+                                      "description": "approve only: a fresh code of the approver's second factor "
+                                                     "(a step-up, even with a valid token); it issues and signs "
+                                                     "the document"},
                         "data": _obj({"channel": {"type": "string", "maxLength": 120},
                                       "provider_reference": {"type": "string", "maxLength": 120},
                                       "reason": {"enum": list(REFUSAL_REASONS)},

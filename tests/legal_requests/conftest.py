@@ -11,7 +11,9 @@ from tests.conftest import csrf_from
 
 @pytest.fixture
 def unit(factory):
-    return factory.unit(code="FIPOL", country="FI", timezone="Europe/Helsinki")
+    # A unit with the contact details every form prints: approving issues the document, so it must be complete.
+    return factory.unit(code="FIPOL", country="FI", timezone="Europe/Helsinki", email="csa@fipol.test",
+                        authority_name="Test Police Department, Finland")
 
 
 @pytest.fixture

@@ -179,3 +179,26 @@ def _dispose_engines():
     for obj in gc.get_objects():
         if isinstance(obj, Engine):
             obj.dispose()
+
+
+@pytest.fixture
+def signing_keys(app, tmp_path, monkeypatch):
+    """Give units signing keys from a throw-away CA (made here with ``cryptography``): ``signing_keys("FIPOL")``.
+
+    Returns the loaded ``SigningKeys``, installed as the app's for this test only. ``password`` lets a test load a
+    key with the wrong one.
+    """
+    from lawreq.signing import SigningKeys
+    from lawreq.signing.keys import password_key
+    from lawreq.signing.throwaway import write_demo_keys
+
+    def install(*codes: str, password: str = "unit-key-pass", load_with: str | None = None, **config):
+        keys_dir = tmp_path / "signing"
+        write_demo_keys(keys_dir, [(c, f"Test authority {c}") for c in codes], password)
+        settings = {"SIGNING_KEYS_DIR": str(keys_dir), **config}
+        settings.update({password_key(c): load_with if load_with is not None else password for c in codes})
+        keys = SigningKeys.load(settings, tmp_path, environ={})
+        monkeypatch.setitem(app.extensions, "lawreq.signing", keys)
+        return keys
+
+    return install

@@ -169,8 +169,6 @@ def _note_contributor(db: Session, ctx: Ctx, req: LegalRequest) -> None:
     four-eyes rule can keep everyone who shaped the request from approving it."""
     if ctx.actor.id not in permissions.contributors(req):
         _event(db, ctx, req, "edited", req.state, req.state)
-        db.flush()
-        db.expire(req, ["events"])
 
 
 #: The investigator's own authority never needs approval for routes police may issue; otherwise the route's
@@ -325,6 +323,8 @@ def _event(db: Session, ctx: Ctx, req: LegalRequest, action: str, old: str | Non
     event = RequestEvent(request_id=req.id, actor_id=ctx.actor.id, at=ctx.at, action=action, from_state=old,
                          to_state=new, note=note, data=clean)
     db.add(event)
+    if "events" in req.__dict__:  # reload a loaded history when next read (the four-eyes rule reads it)
+        db.expire(req, ["events"])
     return event
 
 

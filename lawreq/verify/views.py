@@ -34,7 +34,7 @@ def index() -> Any:
             record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=None, action="verify.throttled",
                    detail={"ip": client})
             db.session.commit()
-            form.checksum.errors.append(_("Too many checks from your address: wait a minute and try again."))
+            form.checksum.errors = [_("Too many checks from your address: wait a minute and try again.")]
             return render_template("verify/index.html", form=form, verdict=None), 429
         if form.validate():
             keys = current_app.extensions.get("lawreq.signing")

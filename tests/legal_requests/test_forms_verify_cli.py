@@ -41,7 +41,8 @@ def issued_elsewhere(app, tmp_path, monkeypatch):
             prosecutor = make.user("approver", units=[unit], authority="prosecutor")
             case = make.case(unit, created_by=investigator)
             req = make.request(case, investigator, state="awaiting_approval", provider_id="meta", route_id="eu-epoc",
-                               route_kind="production_order", form_id="epoc", approval_authority="prosecutor", submitted_at=utcnow(),
+                               route_kind="production_order", form_id="epoc", approval_authority="prosecutor",
+                               submitted_at=utcnow(),
                                addressee_country="IE", facts={**FACTS, "data_categories": ["subscriber_data"]},
                                identifiers=list(IDENTIFIERS),
                                details={"necessity_proportionality": "Only way.", "legal_provisions": "CC 20:8b"})

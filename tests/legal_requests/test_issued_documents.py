@@ -214,3 +214,13 @@ def test_a_returned_request_tells_its_author_what_must_change(client, login, pro
     login(investigator)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert re.search(r'id="returned-reason".*What must change:.*Narrow the period to October\.', page, re.S)
+
+
+def test_the_units_page_names_a_key_that_cannot_sign(client, login, factory, unit, signing_keys):
+    signing_keys("FIPOL", load_with="wrong")
+    other = factory.unit(code="NOKEY")
+    login(factory.user("admin", units=[unit, other]))
+    html = client.get("/admin/units/").get_data(as_text=True)
+    section = html.split('id="signing-keys"')[1]
+    assert "FIPOL" in section and "key unusable" in section and "wrong password" in section
+    assert "NOKEY" in section and "documents are issued unsigned" in section

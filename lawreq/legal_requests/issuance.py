@@ -50,12 +50,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _render(db: Session, req: LegalRequest, rules: Any) -> Rendered:
+def _render(db: Session, req: LegalRequest, rules: Any, keys: SigningKeys | None) -> Rendered:
     """The request's own form in the addressee's language, in reportlab's invariant mode: the bytes depend on the
-    input only, so the same input always gives the same document (the signature carries the time)."""
+    input only, so the same input always gives the same document (the signature carries the time). Without a
+    signing key for the unit the cover says that the document is unsigned."""
     form_id = req.form_id or "cover_sheet"
     language = _addressee_language(req, rules)
     data = document_data(db, req, rules)
+    unit = db.get(Unit, req.unit_id)
+    signs = keys is not None and (unit.code in keys.keys or unit.code in keys.problems)
+    data["electronic_signature"] = "pades" if signs else "none"
     pdf = render(form_id, data, lang=language, invariant=True)
     return Rendered(form_id, language, f"{req.reference}-{form_id}-{language}.pdf", pdf, data)
 
@@ -87,7 +91,7 @@ def prepare(db: Session, ctx: Any, req: LegalRequest) -> IssuedDocument:
     try:
         services.transition(db, ctx, req, "approve", expected_version=version, issue=False)
         try:
-            rendered = _render(db, req, ctx.rules)
+            rendered = _render(db, req, ctx.rules, getattr(ctx, "signing", None))
         except FormError as exc:
             raise TransitionError(f"the document cannot be issued: {exc}") from exc
     finally:
@@ -125,7 +129,7 @@ def issue(db: Session, ctx: Any, req: LegalRequest, prepared: IssuedDocument | N
     unit = db.get(Unit, req.unit_id)
     confirmed_at = utcnow() if prepared is not None else ctx.at
     if prepared is None:
-        rendered = _render(db, req, ctx.rules)
+        rendered = _render(db, req, ctx.rules, keys)
         row = IssuedDocument(request_id=req.id, unit_id=req.unit_id, form_id=rendered.form_id,
                              language=rendered.language, filename=rendered.filename, input=rendered.data,
                              content_sha256=sha256(rendered.pdf), pdf=rendered.pdf,

@@ -19,6 +19,7 @@ from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.signing.verify import check_signature
 from tests.conftest import TEST_CONFIG, csrf_from
+from tests.pdf.conftest import pdf_text
 from tests.legal_requests.conftest import PROSECUTOR_TOTP, approve_and_sign
 from tests.legal_requests.test_approvals import submitted  # noqa: F401  (fixture)
 
@@ -86,6 +87,15 @@ def test_without_a_key_the_document_is_issued_unsigned_and_says_so(client, login
     [doc] = _issued(db_session, req.id)
     assert not doc.signed and doc.sha256 == doc.content_sha256
     assert "unsigned" in client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "Unsigned: this document carries no electronic signature" in pdf_text(doc.pdf)
+
+
+def test_a_signed_document_does_not_call_itself_unsigned(app, prosecutor, submitted, db_session, signing_keys):  # noqa: F811
+    signing_keys("FIPOL")
+    req = submitted()
+    services.transition(db_session, _ctx(prosecutor, app), req, "approve")
+    [doc] = _issued(db_session, req.id)
+    assert doc.signed and "Unsigned" not in pdf_text(doc.pdf) and doc.input["electronic_signature"] == "pades"
 
 
 @pytest.mark.parametrize("attempt", ["wrong code", "no confirmation", "replayed code"])

@@ -124,6 +124,20 @@ def _demo_instance(instance: Path) -> None:
         cfg.chmod(0o600)
 
 
+def _report_signing(app) -> None:
+    """Name every unit key that cannot sign, at start, where the operator looks (approvals of that unit stop)."""
+    keys = app.extensions.get("lawreq.signing")
+    if keys is None:
+        return
+    for problem in keys.problems.values():
+        click.echo(f"SIGNING KEY PROBLEM: {problem.message}", err=True)
+    if keys.keys:
+        click.echo(f"signing keys loaded for: {', '.join(sorted(keys.keys))}"
+                   f" (PAdES {'B-T' if keys.tsa_url else 'B-B'})")
+    else:
+        click.echo("no signing keys: issued documents are unsigned")
+
+
 @main.command("serve", help="Run the web app (embedded mode: waitress, scheduler in-process).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -138,8 +152,13 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
     if demo:
         from lawreq.app import instance_dir
 
+        from lawreq.demo import ensure_signing_keys
+
         _demo_instance(Path(instance_dir()))
+        for path in ensure_signing_keys(Path(instance_dir())):
+            click.echo(f"demo signing material written: {path}")
     app = _app(BASE_URL=f"http://{host}:{port}", SCHEDULER_ENABLED=not no_scheduler)
+    _report_signing(app)
     upgrade(app.config["DATABASE_URL"])
     if demo:
         from lawreq.demo import DEMO_PASSWORD, seed

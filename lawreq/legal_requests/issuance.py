@@ -137,7 +137,8 @@ def issue(db: Session, ctx: Any, req: LegalRequest, prepared: IssuedDocument | N
         db.add(row)
     else:
         row = prepared
-    key = keys.for_unit(unit.code, confirmed_at) if keys is not None else None  # SigningError: stop here
+    # The signature is made now, whatever time the approval is recorded at: the key must be valid now.
+    key = keys.for_unit(unit.code, utcnow()) if keys is not None else None  # SigningError: stop here
     pdf = row.pdf
     if key is not None:
         signed = sign_pdf(pdf, key, reason=f"Issued by {unit.authority_name or unit.name}: {req.reference}",

@@ -113,7 +113,7 @@ def requests_list(args: dict):
     response="RequestDetail", errors=(401, 403, 404, 429)))
 def request_detail(request_id: int):
     req = load_request(request_id)
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
+    return with_etag(_detail(req), req)
 
 
 @operation(f"/cases/<{ID}:case_id>/requests", "POST", Operation(
@@ -131,7 +131,7 @@ def create_draft(case_id: int, body: dict):
     except services.NotPermitted as exc:
         raise ApiError(403, str(exc)) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req, 201)
+    return with_etag(_detail(req), req, 201)
 
 
 @operation(f"/requests/<{ID}:request_id>", "PATCH", Operation(
@@ -155,7 +155,7 @@ def update_draft(request_id: int, body: dict):
     except services.ConflictError as exc:
         raise ApiError(409, str(exc), {"current_version": req.version}) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
+    return with_etag(_detail(req), req)
 
 
 @operation(f"/requests/<{ID}:request_id>/transitions", "POST", Operation(
@@ -186,7 +186,7 @@ def transition(request_id: int, body: dict):
     except ValueError as exc:  # deadline setup problems name what is missing
         raise ApiError(422, str(exc)) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
+    return with_etag(_detail(req), req)
 
 
 @operation(f"/requests/<{ID}:request_id>/events", "GET", Operation(
@@ -303,6 +303,12 @@ def _identifiers(raw: list[dict] | None, provider_id: str | None) -> list[dict] 
                 from None
         out.append(ident.to_dict())
     return out
+
+
+def _detail(req: LegalRequest) -> dict[str, Any]:
+    from lawreq.legal_requests import issuance
+
+    return serializers.request_detail(req, utcnow(), _actions(req), issuance.current(db.session, req))
 
 
 def _actions(req: LegalRequest) -> list[str]:

@@ -85,7 +85,15 @@ _REQUEST_DETAIL: dict[str, Any] = {
     "facts": {"type": "object"}, "details": {"type": "object"},
     "identifiers": {"type": "array", "items": {"type": "object"}}, "outcome": {"type": "object"},
     "provider_reference": _nullable({"type": "string"}), "decision_note": _nullable({"type": "string"}),
-    "wizard_step": {"type": "string"}, "actions": {"type": "array", "items": {"type": "string"}}}
+    "wizard_step": {"type": "string"}, "actions": {"type": "array", "items": {"type": "string"}},
+    "issued_document": _nullable(_obj({
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                   "description": "of the exact bytes GET …/document.pdf returns (and the provider receives)"},
+        "status": {"enum": ["issued", "superseded", "withdrawn"]}, "form": {"type": "string"},
+        "lang": {"type": "string"}, "signed": {"type": "boolean"},
+        "signature_level": _nullable({"enum": ["B-B", "B-T"]}), "signer": _nullable({"type": "string"}),
+        "approved_at": TIMESTAMP, "approved_by": _nullable({"type": "string"})},
+        ("sha256", "status", "signed", "approved_at")))}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": _obj({"error": _obj({

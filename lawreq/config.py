@@ -146,6 +146,11 @@ def validate_config(config: Mapping[str, Any]) -> None:
         raise ConfigError("SMTP_SECURITY: must be starttls, ssl or none")
     if env == "production" and config.get("SMTP_HOST") and config.get("SMTP_SECURITY") == "none":
         raise ConfigError("SMTP_SECURITY: 'none' sends reminders in clear text; refused in production")
+    for key in ("SIGNING_KEYS_DIR", "SIGNING_TRUST_ROOTS"):  # named explicitly: a typo must not mean "unsigned"
+        if config.get(key) and not Path(config[key]).exists():
+            raise ConfigError(f"{key}: {config[key]} does not exist (leave it unset for the default)")
+    if not isinstance(config.get("VERIFY_PER_MINUTE"), int) or config["VERIFY_PER_MINUTE"] < 1:
+        raise ConfigError("VERIFY_PER_MINUTE: must be a whole number of checks per minute, at least 1")
     if config.get("PASSWORD_HASH_PROFILE") not in ("default", "cheapest"):
         raise ConfigError("PASSWORD_HASH_PROFILE: must be default or cheapest")
     if env == "production" and config.get("PASSWORD_HASH_PROFILE") == "cheapest":

@@ -106,6 +106,9 @@ def prepare(db: Session, ctx: Any, req: LegalRequest) -> IssuedDocument:
                          approved_by_id=ctx.actor.id, approved_at=at, status="prepared", signed=False)
     db.add(row)
     db.flush()
+    record(db, ctx.audit_key, actor=ctx.actor, action="document.prepared", obj=req,
+           detail={"prepared_document": row.id, "form": row.form_id, "lang": row.language,
+                   "content_sha256": row.content_sha256, "version": version})
     return row
 
 

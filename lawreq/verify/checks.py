@@ -44,11 +44,17 @@ class Verdict:
                 "withdrawn": self.withdrawn, "superseded": self.superseded}
 
 
-def check_bytes(db: Session, pdf: bytes, trust_roots: list) -> Verdict:
-    """Check a received file: its checksum against the issued documents, and its signature."""
+def check_bytes(db: Session, pdf: bytes, trust_roots: list, *, inspect_unknown: bool = True) -> Verdict:
+    """Check a received file: its checksum against the issued documents, and its signature.
+
+    A file whose checksum matches nothing is not genuine whatever it carries; ``inspect_unknown=False`` (the public
+    page) then leaves it unparsed, so a stranger's upload never reaches the PDF parser unless it is ours.
+    """
     digest = hashlib.sha256(pdf).hexdigest()
     verdict = _lookup(db, digest)
     found = issuance.lookup(db, digest)
+    if found is None and not inspect_unknown:
+        return verdict
     signature = check_signature(pdf, trust_roots)
     verdict.signature = signature
     if found is not None and found.document.signed and not signature.ok:

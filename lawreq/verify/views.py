@@ -39,7 +39,8 @@ def index() -> Any:
         if form.validate():
             keys = current_app.extensions.get("lawreq.signing")
             if form.document.data:
-                verdict = checks.check_bytes(db.session, form.document.data.read(), keys.trust_roots if keys else [])
+                verdict = checks.check_bytes(db.session, form.document.data.read(), keys.trust_roots if keys else [],
+                                             inspect_unknown=False)
                 how = "file"
             else:
                 verdict = checks.check_checksum(db.session, form.checksum.data)

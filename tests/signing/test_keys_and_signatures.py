@@ -173,3 +173,13 @@ def test_with_a_timestamp_service_the_signature_is_b_t(document, tmp_path):
 def test_a_timestamp_service_that_does_not_answer_signs_nothing(document, keys):
     with pytest.raises(SigningError, match="signing failed"):
         sign_pdf(document, keys.keys["FI-CSA"], reason="test", tsa_url="http://127.0.0.1:9/", timeout=2)
+
+
+@pytest.mark.parametrize("key", ["SIGNING_KEYS_DIR", "SIGNING_TRUST_ROOTS"])
+def test_a_named_signing_path_that_does_not_exist_stops_the_start(tmp_path, key):
+    from lawreq.config import ConfigError, build_config, validate_config
+    from tests.conftest import TEST_CONFIG
+
+    config = build_config(tmp_path, {**TEST_CONFIG, key: str(tmp_path / "typo")}, environ={})
+    with pytest.raises(ConfigError, match=f"{key}: .*typo does not exist"):
+        validate_config(config)

@@ -32,6 +32,7 @@ TEST_CONFIG = {
     "PASSWORD_MIN_LENGTH": 12,
     # The per-IP layer counts every test login from 127.0.0.1; its own test uses IpThrottle directly.
     "LOGIN_IP_PER_MINUTE": 1_000_000,
+    "VERIFY_PER_MINUTE": 1_000_000,  # likewise for /verify; its own test sets a small limit and a fresh window
     "BASE_URL": "http://lawreq.test",
     "SERVER_NAME": None,
 }

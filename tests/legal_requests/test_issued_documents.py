@@ -234,3 +234,22 @@ def test_the_units_page_names_a_key_that_cannot_sign(client, login, factory, uni
     section = html.split('id="signing-keys"')[1]
     assert "FIPOL" in section and "key unusable" in section and "wrong password" in section
     assert "NOKEY" in section and "documents are issued unsigned" in section
+
+
+def test_editing_an_approved_request_in_the_wizard_sends_it_back(app, client, login, prosecutor, investigator,
+                                                                 start, walk, db_session):
+    from tests.legal_requests.conftest import DETAILS
+
+    wiz = walk(start())
+    wiz.post("review", {})
+    req = db_session.get(LegalRequest, wiz.id)
+    assert req.state == "awaiting_approval"
+    services.transition(db_session, _ctx(prosecutor, app), req, "approve")
+    db_session.commit()
+    page = client.get(f"/requests/{wiz.id}").get_data(as_text=True)
+    assert "voids its approval" in page and "Continue editing" in page
+    resp = wiz.post("details", {**DETAILS, "facts_summary": "A second account was found."})
+    assert resp.status_code == 302
+    req = db_session.get(LegalRequest, wiz.id)
+    assert req.state == "draft" and req.details["facts_summary"] == "A second account was found."
+    assert [d.status for d in _issued(db_session, wiz.id)] == ["superseded"]

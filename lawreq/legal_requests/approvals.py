@@ -133,6 +133,8 @@ def _prepare(req: LegalRequest, form: DecisionForm) -> Any:
     if _version(form) != req.version:
         flash(_("%(ref)s changed since you opened it: review it again.", ref=req.reference), "error")
         return redirect(url_for(".review", request_id=req.id))
+    if not issuance.has_document(req):  # a route with no form of its own: the step-up still applies
+        return _sign_page(req, None, SignForm(prepared=NO_DOCUMENT, version=str(req.version)))
     try:
         prepared = issuance.prepare(db.session, ctx(), req)
         db.session.commit()
@@ -143,7 +145,11 @@ def _prepare(req: LegalRequest, form: DecisionForm) -> Any:
     return _sign_page(req, prepared, SignForm(prepared=str(prepared.id), version=str(req.version)))
 
 
-def _sign_page(req: LegalRequest, prepared: IssuedDocument, form: SignForm, status: int = 200) -> Any:
+#: The sign form's ``prepared`` value when the route has no document of its own to issue.
+NO_DOCUMENT = "none"
+
+
+def _sign_page(req: LegalRequest, prepared: IssuedDocument | None, form: SignForm, status: int = 200) -> Any:
     keys = current_app.extensions.get("lawreq.signing")
     key_state, key_text = issuance.keys_status(keys, req.unit, utcnow())
     return render_template("approvals/sign.html", req=req, prepared=prepared, form=form, key_state=key_state,
@@ -160,17 +166,19 @@ def sign(request_id: int) -> Any:
     if not permissions.can_approve(current_user, req):
         abort(403)
     form = SignForm()
-    try:
-        prepared_id = int(form.prepared.data or "")
-    except ValueError:
-        abort(404)
     now = utcnow()
-    try:
-        prepared = issuance.prepared_for(db.session, req, prepared_id, current_user, now,
-                                         timedelta(minutes=current_app.config["SIGNING_PREPARED_MINUTES"]))
-    except issuance.PreparedInvalid as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".review", request_id=req.id))
+    prepared: IssuedDocument | None = None
+    if not (form.prepared.data == NO_DOCUMENT and not issuance.has_document(req)):
+        try:
+            prepared_id = int(form.prepared.data or "")
+        except ValueError:
+            abort(404)
+        try:
+            prepared = issuance.prepared_for(db.session, req, prepared_id, current_user, now,
+                                             timedelta(minutes=current_app.config["SIGNING_PREPARED_MINUTES"]))
+        except issuance.PreparedInvalid as exc:
+            flash(str(exc), "error")
+            return redirect(url_for(".review", request_id=req.id))
     if not form.validate():
         return _sign_page(req, prepared, form, 422)
     user = current_user._get_current_object()
@@ -188,7 +196,7 @@ def sign(request_id: int) -> Any:
     user.totp_last_timecode, user.failed_logins = step, 0
     try:
         # The approval is dated when the approver drew the document up: that is the record the document prints.
-        services.transition(db.session, _ctx(now=prepared.approved_at), req, "approve",
+        services.transition(db.session, _ctx(now=prepared.approved_at if prepared else now), req, "approve",
                             expected_version=_version(form), prepared=prepared)
         db.session.commit()
     except (TransitionError, SigningError) as exc:

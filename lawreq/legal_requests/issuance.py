@@ -31,6 +31,13 @@ from lawreq.workflow.states import TransitionError
 
 #: Actions after which the request's own authority has issued it.
 ISSUING_ACTIONS = ("approve", "submit")
+#: Route "forms" that are no document of their own (a cover sheet names the form it accompanies): nothing to issue.
+NO_DOCUMENT = (None, "cover_sheet")
+
+
+def has_document(req: LegalRequest) -> bool:
+    """Whether the request's route has a form of its own to issue (some routes have only a cover sheet)."""
+    return req.form_id not in NO_DOCUMENT
 
 
 class PreparedInvalid(ValueError):

@@ -255,7 +255,7 @@ def _documents(db: Session, ctx: Ctx, req: LegalRequest, action: str, prepared: 
 
     if action == "withdraw":
         issuance.withdraw(db, req, ctx.at)
-    elif action in issuance.ISSUING_ACTIONS and prepared is not False:
+    elif action in issuance.ISSUING_ACTIONS and prepared is not False and issuance.has_document(req):
         try:
             issuance.issue(db, ctx, req, prepared)
         except FormError as exc:

@@ -52,7 +52,7 @@ def approve_and_sign(client, db_session, approver, request_id: int, *, code: str
                                                               "approve": "x"})
     assert sign_page.status_code == 200, sign_page.get_data(as_text=True)[:2000]
     html = sign_page.get_data(as_text=True)
-    prepared = re.search(r'name="prepared" type="hidden" value="(\d+)"', html).group(1)
+    prepared = re.search(r'name="prepared" type="hidden" value="(\d+|none)"', html).group(1)
     data = {"csrf_token": csrf_from(html), "version": version, "prepared": prepared, "sign": "x",
             "code": code if code is not None else fresh_code(approver, db_session)}
     if confirm:

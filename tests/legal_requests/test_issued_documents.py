@@ -253,3 +253,18 @@ def test_editing_an_approved_request_in_the_wizard_sends_it_back(app, client, lo
     req = db_session.get(LegalRequest, wiz.id)
     assert req.state == "draft" and req.details["facts_summary"] == "A second account was found."
     assert [d.status for d in _issued(db_session, wiz.id)] == ["superseded"]
+
+
+def test_a_route_without_a_form_of_its_own_is_approved_with_the_step_up_and_issues_nothing(
+        client, login, prosecutor, submitted, db_session):  # noqa: F811
+    req = submitted()
+    stored = db_session.get(LegalRequest, req.id)
+    stored.route_id, stored.form_id = "sap-7-subscriber-order", "cover_sheet"
+    db_session.commit()
+    login(prosecutor)
+    resp, sign_page = approve_and_sign(client, db_session, prosecutor, req.id, code="000000")
+    assert "no form of its own" in sign_page and resp.status_code in (403, 422)
+    assert db_session.get(LegalRequest, req.id).state == "awaiting_approval"
+    resp, _ = approve_and_sign(client, db_session, prosecutor, req.id)
+    assert resp.status_code == 302 and db_session.get(LegalRequest, req.id).state == "approved"
+    assert _issued(db_session, req.id) == []

@@ -15,7 +15,7 @@ from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -220,7 +220,12 @@ def prepared_pdf(request_id: int, document_id: int) -> Any:
     row = db.session.get(IssuedDocument, document_id)
     if row is None or row.request_id != req.id or row.status != "prepared" or row.approved_by_id != current_user.id:
         abort(404)
-    return send_file(BytesIO(row.pdf), mimetype="application/pdf", download_name=row.filename, as_attachment=False)
+    resp = send_file(BytesIO(row.pdf), mimetype="application/pdf", download_name=row.filename,
+                     as_attachment=request.args.get("download") == "1")
+    # The app's page policy forbids plugins (object-src 'none'), which would also stop the browser's PDF viewer
+    # from showing this one document inline; it runs no script of ours either way.
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
+    return resp
 
 
 def _version(form: Any) -> int:

@@ -183,3 +183,17 @@ def test_a_named_signing_path_that_does_not_exist_stops_the_start(tmp_path, key)
     config = build_config(tmp_path, {**TEST_CONFIG, key: str(tmp_path / "typo")}, environ={})
     with pytest.raises(ConfigError, match=f"{key}: .*typo does not exist"):
         validate_config(config)
+
+
+def test_a_broken_key_is_named_when_the_app_starts(tmp_path, caplog):
+    from flask import Flask
+
+    from lawreq.app import register_signing
+
+    write_demo_keys(tmp_path / "signing", [("FI-CSA", "Demo")], "right")
+    app = Flask("signing-start", instance_path=str(tmp_path))
+    app.config.update(SIGNING_PASSWORD_FI_CSA="wrong")
+    with caplog.at_level("ERROR"):
+        register_signing(app)
+    assert "signing key of unit FI-CSA: wrong password" in caplog.text
+    assert "FI-CSA" in app.extensions["lawreq.signing"].problems

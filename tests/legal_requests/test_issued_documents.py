@@ -116,6 +116,9 @@ def test_signing_needs_a_fresh_code_and_the_confirmation(client, login, prosecut
     assert ("Tick the confirmation" in body) if attempt == "no confirmation" else ("That code is wrong" in body)
     assert db_session.get(LegalRequest, req.id).state == "awaiting_approval"
     assert [d.status for d in _issued(db_session, req.id)] == ["prepared"]
+    failures = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "approval.step_up_failed")).all()
+    assert len(failures) == (0 if attempt == "no confirmation" else 1)
+    assert db_session.get(User, prosecutor.id).failed_logins == len(failures)  # counts toward the account lock
 
 
 def test_a_broken_key_stops_the_approval_and_issues_nothing(client, login, prosecutor, submitted, db_session,  # noqa: F811

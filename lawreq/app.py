@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | 
     register_session_cookie(app)
     register_database(app)
     register_rules(app)
+    register_signing(app)
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
@@ -70,6 +71,16 @@ def register_rules(app: Flask) -> None:
     from lawreq.rules import load_rules  # heavy-ish import kept out of module import time
 
     app.extensions["lawreq.rules"] = load_rules(app.config["JURISDICTIONS_DIR"])
+
+
+def register_signing(app: Flask) -> None:
+    """Load every unit's signing key once; a broken one is named now (and on the admin units page)."""
+    from lawreq.signing import SigningKeys
+
+    keys = SigningKeys.load(app.config, app.instance_path)
+    app.extensions["lawreq.signing"] = keys
+    for problem in keys.problems.values():
+        app.logger.error("signing: %s", problem.message)
 
 
 def register_extensions(app: Flask) -> None:

@@ -124,6 +124,20 @@ def _demo_instance(instance: Path) -> None:
         cfg.chmod(0o600)
 
 
+def _report_signing(app) -> None:
+    """Name every unit key that cannot sign, at start, where the operator looks (approvals of that unit stop)."""
+    keys = app.extensions.get("lawreq.signing")
+    if keys is None:
+        return
+    for problem in keys.problems.values():
+        click.echo(f"SIGNING KEY PROBLEM: {problem.message}", err=True)
+    if keys.keys:
+        click.echo(f"signing keys loaded for: {', '.join(sorted(keys.keys))}"
+                   f" (PAdES {'B-T' if keys.tsa_url else 'B-B'})")
+    else:
+        click.echo("no signing keys: issued documents are unsigned")
+
+
 @main.command("serve", help="Run the web app (embedded mode: waitress, scheduler in-process).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -138,8 +152,13 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
     if demo:
         from lawreq.app import instance_dir
 
+        from lawreq.demo import ensure_signing_keys
+
         _demo_instance(Path(instance_dir()))
+        for path in ensure_signing_keys(Path(instance_dir())):
+            click.echo(f"demo signing material written: {path}")
     app = _app(BASE_URL=f"http://{host}:{port}", SCHEDULER_ENABLED=not no_scheduler)
+    _report_signing(app)
     upgrade(app.config["DATABASE_URL"])
     if demo:
         from lawreq.demo import DEMO_PASSWORD, seed
@@ -196,7 +215,48 @@ def demo_totp(email: str) -> None:
     click.echo(current_code(email))
 
 
+# --- verification -----------------------------------------------------------------------------------------------
+@click.command("verify", help="Is FILE a genuine issued document? Checks its PAdES signature and chain against "
+                              "SIGNING_TRUST_ROOTS and its SHA-256 against the issued documents; exit 0 genuine, 1 not.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def forms_verify(file: Path) -> None:
+    from lawreq import db
+    from lawreq.verify.checks import check_bytes
+
+    app = _app()
+    keys = app.extensions.get("lawreq.signing")
+    with app.app_context():
+        verdict = check_bytes(db.session, file.read_bytes(), keys.trust_roots if keys else [])
+        db.session.rollback()
+    sig = verdict.signature
+    click.echo(f"file:       {file}")
+    click.echo(f"sha256:     {verdict.sha256}")
+    if sig is not None and sig.signed:
+        click.echo(f"signature:  {'valid' if sig.valid else 'INVALID'}, chain {'trusted' if sig.trusted else 'NOT trusted'}"
+                   f"{', timestamped' if sig.timestamped else ''}{'' if sig.covers_whole_file else ', does not cover the whole file'}")
+        click.echo(f"signed by:  {sig.signer_subject}")
+        if sig.signing_time:
+            click.echo(f"signed at:  {sig.signing_time.isoformat()}")
+    else:
+        click.echo("signature:  none")
+    if verdict.authority:
+        click.echo(f"issuer:     {verdict.authority}")
+        click.echo(f"unit:       {verdict.unit} ({verdict.country})")
+        click.echo(f"issued at:  {verdict.issued_at.isoformat() if verdict.issued_at else '—'}")
+        click.echo(f"request:    {verdict.reference}, state {verdict.request_state}"
+                   f"{' (document withdrawn)' if verdict.withdrawn else ''}{' (document superseded)' if verdict.superseded else ''}")
+    else:
+        click.echo("issued:     no issued document has these exact bytes")
+    for reason in verdict.reasons:
+        click.echo(f"problem:    {reason}")
+    click.echo("GENUINE" if verdict.genuine else "NOT GENUINE")
+    sys.exit(0 if verdict.genuine else 1)
+
+
 _attach_pure_groups()
+from lawreq.pdf.cli import forms_group as _forms_group  # noqa: E402  (the pure group gains one app command)
+
+_forms_group.add_command(forms_verify, "verify")
 
 
 if __name__ == "__main__":  # `python -m lawreq.cli` (the browser tests start the server this way)

@@ -63,6 +63,23 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 12,
     #: Render PDFs in reportlab's invariant mode (byte-identical output; tests).
     "PDF_INVARIANT": False,
+    #: Signing of issued documents (PAdES, pyHanko). Each unit signs with ``<SIGNING_KEYS_DIR>/<unit code>.p12``
+    #: (default directory: ``<instance>/signing``); a unit without a file issues unsigned documents, and the page
+    #: and the cover say so. The file's password is ``SIGNING_PASSWORD_<CODE>`` (CODE: the unit code upper-cased,
+    #: anything but letters and digits as ``_``), in lawreq.cfg or as ``LAWREQ_SIGNING_PASSWORD_<CODE>``. A file that
+    #: cannot be opened, an expired certificate or a password without its file is reported at start and on the
+    #: admin units page, and that unit's approvals are refused until it is fixed (never an unsigned stand-in).
+    "SIGNING_KEYS_DIR": None,
+    #: RFC 3161 timestamp service URL: with it signatures are PAdES B-T, without it B-B. A TSA that does not
+    #: answer stops the approval (nothing is issued) rather than falling back to B-B silently.
+    "SIGNING_TSA_URL": None,
+    #: Certificates that verification (``lawreq forms verify``, ``/verify``) accepts as roots: a PEM file (several
+    #: certificates allowed) or a directory of .pem/.crt/.cer files. Default: ``<SIGNING_KEYS_DIR>/trust-roots.pem``.
+    "SIGNING_TRUST_ROOTS": None,
+    #: Public verification page: checks per client address per minute (per process).
+    "VERIFY_PER_MINUTE": 10,
+    #: How long a document prepared for signing may wait for the approver's confirmation.
+    "SIGNING_PREPARED_MINUTES": 15,
     #: Let the first ``lawreq serve --demo`` seed demo data.
     "DEMO": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
@@ -129,6 +146,11 @@ def validate_config(config: Mapping[str, Any]) -> None:
         raise ConfigError("SMTP_SECURITY: must be starttls, ssl or none")
     if env == "production" and config.get("SMTP_HOST") and config.get("SMTP_SECURITY") == "none":
         raise ConfigError("SMTP_SECURITY: 'none' sends reminders in clear text; refused in production")
+    for key in ("SIGNING_KEYS_DIR", "SIGNING_TRUST_ROOTS"):  # named explicitly: a typo must not mean "unsigned"
+        if config.get(key) and not Path(config[key]).exists():
+            raise ConfigError(f"{key}: {config[key]} does not exist (leave it unset for the default)")
+    if not isinstance(config.get("VERIFY_PER_MINUTE"), int) or config["VERIFY_PER_MINUTE"] < 1:
+        raise ConfigError("VERIFY_PER_MINUTE: must be a whole number of checks per minute, at least 1")
     if config.get("PASSWORD_HASH_PROFILE") not in ("default", "cheapest"):
         raise ConfigError("PASSWORD_HASH_PROFILE: must be default or cheapest")
     if env == "production" and config.get("PASSWORD_HASH_PROFILE") == "cheapest":

@@ -6,6 +6,7 @@ Idempotent: a second start finds the accounts and adds nothing. All names are fi
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pyotp
 from flask import Flask
@@ -20,6 +21,8 @@ from lawreq.legal_requests.models import Case
 from lawreq.rules import find_route
 
 DEMO_PASSWORD = "lawreq-demo-2026"
+#: The demo units' PKCS#12 password (the keys come from a throw-away CA in the instance folder).
+DEMO_SIGNING_PASSWORD = "lawreq-demo-signing"
 
 #: Fixed TOTP secrets so a demo approver can add them to an app once (or use `lawreq demo totp EMAIL`).
 DEMO_TOTP = {
@@ -47,6 +50,24 @@ USERS = [
     ("ermittler@demo.lawreq", "Erik Ermittler", "investigator", None, ["DE-CYB"]),
     ("verbindung@demo.lawreq", "Vera Verbindung", "liaison_officer", None, ["DE-CYB"]),
 ]
+
+
+def ensure_signing_keys(instance: Path) -> list[str]:
+    """A throw-away demo CA and one signing key per demo unit in ``<instance>/signing``, their passwords in
+    ``lawreq.cfg``: the demo shows signed documents and a working /verify. Existing files are kept."""
+    from lawreq.signing.keys import password_key
+    from lawreq.signing.throwaway import write_demo_keys
+
+    cfg = instance / "lawreq.cfg"
+    text = cfg.read_text(encoding="utf-8") if cfg.exists() else ""
+    written = write_demo_keys(instance / "signing", [(u["code"], u["authority_name"]) for u in UNITS],
+                              DEMO_SIGNING_PASSWORD)
+    missing = [password_key(u["code"]) for u in UNITS if password_key(u["code"]) not in text]
+    if missing:
+        with cfg.open("a", encoding="utf-8") as out:
+            out.write("# demo signing keys (throw-away CA in signing/): never use them for real documents\n")
+            out.writelines(f'{key} = "{DEMO_SIGNING_PASSWORD}"\n' for key in missing)
+    return written
 
 
 def seed(db: Session, app: Flask) -> list[str]:
@@ -136,5 +157,6 @@ def seed_requests(db: Session, app: Flask) -> None:
                 now - timedelta(days=max((days_ago or 0) - 5, 0)) if action == "fulfil" else start)
             data_ = {"channel": "provider portal", "provider_reference": f"DEMO-{req.id:04d}"} \
                 if action == "mark_sent" else {}
-            services.transition(db, services.Ctx(actor, key, rules, now=at), req, action, data=data_,
+            services.transition(db, services.Ctx(actor, key, rules, now=at,
+                                                 signing=app.extensions.get("lawreq.signing")), req, action, data=data_,
                                 note="Demo data" if action == "approve" else None)

@@ -4,9 +4,10 @@ from lawreq.audit.models import AuditEntry, AuditHead
 from lawreq.auth.models import ApiToken, AuthSession, RecoveryCode, Unit, User, memberships
 from lawreq.db import Base
 from lawreq.deadlines.models import Deadline, Notification, Reminder
+from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import Attachment, Case, LegalRequest, RequestEvent
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
+    "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline", "IssuedDocument",
     "LegalRequest", "Notification", "RecoveryCode", "Reminder", "RequestEvent", "Unit", "User", "memberships",
 ]

@@ -104,3 +104,13 @@ ROWS.update({f"admin.{name}": ("POST", _ADMIN_ONLY | {"admin": "ok"}) for name i
     "deactivate_user", "reactivate_user", "unlock_user", "reset_totp")})
 # an empty temporary-password form is refused with its field errors
 ROWS["admin.set_password"] = ("POST", _ADMIN_ONLY | {"admin": 400})
+
+# issued documents: signing (approvers only; the world has nothing prepared) and the public verification page
+_APPROVERS_ONLY = {"anon": "login", "investigator": 403, "liaison_officer": 403, "admin": 403,
+                   "rules_maintainer": 403, "other_unit": 403}
+ROWS.update({
+    "approvals.sign": ("POST", _APPROVERS_ONLY | {"approver": 404}),
+    "approvals.prepared_pdf": ("GET", _APPROVERS_ONLY | {"approver": 404}),
+    "verify.index": ("GET", {"anon": 200, "investigator": 200, "approver": 200, "liaison_officer": 200,
+                             "rules_maintainer": 200, "admin": 200, "other_unit": 200}),
+})

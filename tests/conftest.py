@@ -32,6 +32,7 @@ TEST_CONFIG = {
     "PASSWORD_MIN_LENGTH": 12,
     # The per-IP layer counts every test login from 127.0.0.1; its own test uses IpThrottle directly.
     "LOGIN_IP_PER_MINUTE": 1_000_000,
+    "VERIFY_PER_MINUTE": 1_000_000,  # likewise for /verify; its own test sets a small limit and a fresh window
     "BASE_URL": "http://lawreq.test",
     "SERVER_NAME": None,
 }
@@ -179,3 +180,26 @@ def _dispose_engines():
     for obj in gc.get_objects():
         if isinstance(obj, Engine):
             obj.dispose()
+
+
+@pytest.fixture
+def signing_keys(app, tmp_path, monkeypatch):
+    """Give units signing keys from a throw-away CA (made here with ``cryptography``): ``signing_keys("FIPOL")``.
+
+    Returns the loaded ``SigningKeys``, installed as the app's for this test only. ``password`` lets a test load a
+    key with the wrong one.
+    """
+    from lawreq.signing import SigningKeys
+    from lawreq.signing.keys import password_key
+    from lawreq.signing.throwaway import write_demo_keys
+
+    def install(*codes: str, password: str = "unit-key-pass", load_with: str | None = None, **config):
+        keys_dir = tmp_path / "signing"
+        write_demo_keys(keys_dir, [(c, f"Test authority {c}") for c in codes], password)
+        settings = {"SIGNING_KEYS_DIR": str(keys_dir), **config}
+        settings.update({password_key(c): load_with if load_with is not None else password for c in codes})
+        keys = SigningKeys.load(settings, tmp_path, environ={})
+        monkeypatch.setitem(app.extensions, "lawreq.signing", keys)
+        return keys
+
+    return install

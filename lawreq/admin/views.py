@@ -216,7 +216,11 @@ def _unit_page(form: UnitForm, unit: Unit | None, status: int = 200) -> tuple[st
 @bp.route("/units/")
 @roles_required("admin")
 def units():
-    return render_template("admin/units.html", units=queries.units_with_counts(db.session))
+    rows = queries.units_with_counts(db.session)
+    signing = current_app.extensions.get("lawreq.signing")
+    now = utcnow()
+    signing_rows = [(unit, *signing.status(unit.code, now)) for unit, _members in rows] if signing else []
+    return render_template("admin/units.html", units=rows, signing=signing, signing_rows=signing_rows)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])

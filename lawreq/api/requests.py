@@ -28,6 +28,7 @@ from lawreq.legal_requests.identifiers import IdentifierError, normalise
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.legal_requests.queries import case_for, request_for
 from lawreq.rules import Facts, FactsError, evaluate, find_route
+from lawreq.signing import SigningError
 from lawreq.workflow.states import TransitionError
 
 ID = "int(min=1, max=2147483647)"
@@ -36,7 +37,8 @@ PER_PAGE = 50
 
 def ctx() -> services.Ctx:
     return services.Ctx(actor=caller().user, audit_key=current_app.config["AUDIT_KEY"].encode(),
-                        rules=current_app.extensions["lawreq.rules"])
+                        rules=current_app.extensions["lawreq.rules"],
+                        signing=current_app.extensions.get("lawreq.signing"))
 
 
 def load_request(request_id: int) -> LegalRequest:
@@ -112,7 +114,7 @@ def requests_list(args: dict):
     response="RequestDetail", errors=(401, 403, 404, 429)))
 def request_detail(request_id: int):
     req = load_request(request_id)
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
+    return with_etag(_detail(req), req)
 
 
 @operation(f"/cases/<{ID}:case_id>/requests", "POST", Operation(
@@ -130,7 +132,7 @@ def create_draft(case_id: int, body: dict):
     except services.NotPermitted as exc:
         raise ApiError(403, str(exc)) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req, 201)
+    return with_etag(_detail(req), req, 201)
 
 
 @operation(f"/requests/<{ID}:request_id>", "PATCH", Operation(
@@ -157,11 +159,13 @@ def update_draft(request_id: int, body: dict):
         raise ApiError(422, str(exc), {"fields": [{"path": p.path, "message": p.message}
                                                   for p in exc.problems]}) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
+    return with_etag(_detail(req), req)
 
 
 @operation(f"/requests/<{ID}:request_id>/transitions", "POST", Operation(
-    "Take a workflow action (submit, approve, mark_sent, acknowledge, fulfil …)", "requests",
+    "Take a workflow action (submit, approve, mark_sent, acknowledge, fulfil …). Approve needs totp_code (a fresh "
+    "second-factor code) and issues the document: its exact bytes are stored (and signed where the unit has a key); "
+    "a document that cannot be produced or signed is a 409 and nothing changes", "requests",
     scopes=("requests:write",), body="Transition", response="RequestDetail",
     errors=(401, 403, 404, 409, 415, 422, 429)))
 def transition(request_id: int, body: dict):
@@ -170,9 +174,13 @@ def transition(request_id: int, body: dict):
     if "received_at" in data:
         data["received_at"] = _timestamp("data.received_at", data["received_at"])
     expected = _expected_version(req, body.get("version"))
+    if body["action"] == "approve":
+        _step_up(body.get("totp_code"))
     try:
         services.transition(db.session, ctx(), req, body["action"], note=body.get("note") or None, data=data,
                             expected_version=expected)
+    except SigningError as exc:
+        raise ApiError(409, f"nothing was issued: {exc}", {"signing": "unusable"}) from None
     except services.NotPermitted as exc:
         raise ApiError(403, str(exc)) from None
     except services.ConflictError as exc:
@@ -182,7 +190,7 @@ def transition(request_id: int, body: dict):
     except ValueError as exc:  # deadline setup problems name what is missing
         raise ApiError(422, str(exc)) from None
     db.session.commit()
-    return with_etag(serializers.request_detail(req, utcnow(), _actions(req)), req)
+    return with_etag(_detail(req), req)
 
 
 @operation(f"/requests/<{ID}:request_id>/events", "GET", Operation(
@@ -195,10 +203,13 @@ def events(request_id: int):
 
 
 @operation(f"/requests/<{ID}:request_id>/document.pdf", "GET", Operation(
-    "The request's form as PDF (audited)", "requests", scopes=("requests:read",), query="document",
+    "The request's form as PDF (audited). Once approved, always the exact stored bytes of the issued document "
+    "(signed where the unit has a key); headers X-Content-SHA256, X-Lawreq-Document (issued | withdrawn | "
+    "not-issued) and X-Lawreq-Signed (yes | no)", "requests", scopes=("requests:read",), query="document",
     media="application/pdf", errors=(401, 403, 404, 409, 422, 429)))
 def document(request_id: int, args: dict):
-    from lawreq.legal_requests.documents import FormUnavailable, render_request_pdf
+    from lawreq.legal_requests import issuance
+    from lawreq.legal_requests.documents import FormUnavailable
     from lawreq.pdf.errors import FormError, UnsupportedLanguageError
 
     req = load_request(request_id)
@@ -206,23 +217,59 @@ def document(request_id: int, args: dict):
         raise ApiError(409, "choose a route first: the document depends on it")
     lang, form = args.get("lang"), args.get("form")
     try:
-        filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
-                                           form=form, invariant=current_app.config["PDF_INVARIANT"])
+        filename, pdf, issued = issuance.download(db.session, req, current_app.extensions["lawreq.rules"],
+                                                  lang=lang, form=form,
+                                                  invariant=current_app.config["PDF_INVARIANT"])
     except FormUnavailable as exc:
         raise ApiError(409, str(exc)) from None
+    except issuance.OtherLanguage as exc:
+        raise ApiError(409, str(exc), {"issued_language": current_issued_language(req)}) from None
     except UnsupportedLanguageError as exc:
         raise ApiError(422, f"lang: {exc}", {"fields": [{"path": "lang", "message": str(exc)}]}) from None
     except FormError as exc:  # missing or invalid fields: the request is not ready for its form yet
         raise ApiError(409, f"the document cannot be produced yet: {exc}") from None
+    digest = hashlib.sha256(pdf).hexdigest()
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=caller().user, action="document.downloaded",
-           obj=req, detail={"form": form or req.form_id, "lang": lang, "via": "api",
-                            "sha256": hashlib.sha256(pdf).hexdigest()})
+           obj=req, detail={"form": form or req.form_id, "lang": lang, "via": "api", "sha256": digest,
+                            "issued_document": issued.id if issued else None})
     db.session.commit()
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": digest,
+               "X-Lawreq-Document": ("issued" if issued.status == "issued" else issued.status) if issued
+               else "not-issued", "X-Lawreq-Signed": "yes" if issued is not None and issued.signed else "no"}
+    return Response(pdf, mimetype="application/pdf", headers=headers)
+
+
+def current_issued_language(req: LegalRequest) -> str | None:
+    from lawreq.legal_requests import issuance
+
+    issued = issuance.current(db.session, req)
+    return issued.language if issued else None
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
+def _step_up(code: str | None) -> None:
+    """Approving issues and signs: the token is not enough, the approver types a fresh second-factor code."""
+    from lawreq.auth import totp
+    from lawreq.auth.services import count_failure
+
+    user = caller().user
+    path = "totp_code"
+    if user.totp_secret is None:
+        raise ApiError(403, "approving needs a second factor: enrol one in the web app first")
+    if not code:
+        raise ApiError(422, f"{path}: approving needs a fresh second-factor code",
+                       {"fields": [{"path": path, "message": "required to approve"}]})
+    now = utcnow()
+    step = totp.verify(user.totp_secret, code, user.totp_last_timecode, now)
+    if step is None or (user.locked_until is not None and user.locked_until > now):
+        count_failure(db.session, user, now, current_app.config)
+        record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=user, action="approval.step_up_failed",
+               detail={"via": "api"})
+        db.session.commit()
+        raise ApiError(403, f"{path}: wrong, already used or too old")
+    user.totp_last_timecode, user.failed_logins = step, 0
+
+
 def _expected_version(req: LegalRequest, version: int | None) -> int | None:
     """If-Match wins over the body's version; a stale or foreign ETag is a conflict (409), as the brief asks."""
     if request.if_match and not request.if_match.star_tag:
@@ -260,6 +307,12 @@ def _identifiers(raw: list[dict] | None, provider_id: str | None) -> list[dict] 
                 from None
         out.append(ident.to_dict())
     return out
+
+
+def _detail(req: LegalRequest) -> dict[str, Any]:
+    from lawreq.legal_requests import issuance
+
+    return serializers.request_detail(req, utcnow(), _actions(req), issuance.current(db.session, req))
 
 
 def _actions(req: LegalRequest) -> list[str]:

@@ -87,7 +87,15 @@ _REQUEST_DETAIL: dict[str, Any] = {
     "facts": {"type": "object"}, "details": {"type": "object"},
     "identifiers": {"type": "array", "items": {"type": "object"}}, "outcome": {"type": "object"},
     "provider_reference": _nullable({"type": "string"}), "decision_note": _nullable({"type": "string"}),
-    "wizard_step": {"type": "string"}, "actions": {"type": "array", "items": {"type": "string"}}}
+    "wizard_step": {"type": "string"}, "actions": {"type": "array", "items": {"type": "string"}},
+    "issued_document": _nullable(_obj({
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                   "description": "of the exact bytes GET …/document.pdf returns (and the provider receives)"},
+        "status": {"enum": ["issued", "superseded", "withdrawn"]}, "form": {"type": "string"},
+        "lang": {"type": "string"}, "signed": {"type": "boolean"},
+        "signature_level": _nullable({"enum": ["B-B", "B-T"]}), "signer": _nullable({"type": "string"}),
+        "approved_at": TIMESTAMP, "approved_by": _nullable({"type": "string"})},
+        ("sha256", "status", "signed", "approved_at")))}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": _obj({"error": _obj({
@@ -168,6 +176,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                          "route_id": {"type": "string", "minLength": 1, "maxLength": 120}}),
     "Transition": _obj({"action": {"enum": [*ACTIONS, "extend_preservation"]}, "version": VERSION,
                         "note": {"type": "string", "maxLength": 4000},
+                        "totp_code": {"type": "string", "pattern": "^[0-9 ]{6,8}$",
+                                      "description": "approve only: a fresh code of the approver's second factor "
+                                                     "(a step-up, even with a valid token); it issues and signs "
+                                                     "the document"},
                         "data": _obj({"channel": {"type": "string", "maxLength": 120},
                                       "provider_reference": {"type": "string", "maxLength": 120},
                                       "reason": {"enum": list(REFUSAL_REASONS)},

@@ -50,12 +50,21 @@ def request_summary(row: LegalRequest, now: datetime) -> dict[str, Any]:
             "submitted_at": iso(row.submitted_at), "sent_at": iso(row.sent_at), "closed_at": iso(row.closed_at)}
 
 
-def request_detail(row: LegalRequest, now: datetime, actions: list[str]) -> dict[str, Any]:
-    """``actions``: what the caller may do next (``legal_requests.services.available_actions``)."""
+def request_detail(row: LegalRequest, now: datetime, actions: list[str], issued: Any = None) -> dict[str, Any]:
+    """``actions``: what the caller may do next (``legal_requests.services.available_actions``); ``issued``: its
+    current issued document (``legal_requests.issuance.current``), if any."""
     return {**request_summary(row, now), "facts": plain(row.facts or {}), "details": plain(row.details or {}),
             "identifiers": plain(row.identifiers or []), "outcome": plain(row.outcome or {}),
             "provider_reference": row.provider_reference, "decision_note": row.decision_note,
-            "wizard_step": row.wizard_step, "actions": actions}
+            "wizard_step": row.wizard_step, "actions": actions, "issued_document": issued_document(issued)}
+
+
+def issued_document(doc: Any) -> dict[str, Any] | None:
+    if doc is None:
+        return None
+    return {"sha256": doc.sha256, "status": doc.status, "form": doc.form_id, "lang": doc.language,
+            "signed": doc.signed, "signature_level": doc.signature_level, "signer": doc.signer_subject,
+            "approved_at": iso(doc.approved_at), "approved_by": doc.approved_by.name if doc.approved_by else None}
 
 
 def event(row: RequestEvent) -> dict[str, Any]:

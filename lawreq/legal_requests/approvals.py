@@ -1,30 +1,42 @@
 """The approval queue (blueprint ``approvals``): requests routed to the approver's authority and units, emergencies
 first with their clocks; a review page with everything the approver must check; approve, return or reject.
 
-Scope comes from ``permissions.visible_requests`` (authority group + unit); four eyes from ``can_approve``; the
-signature (name, authority, time) is written by ``services.transition`` into the request and the audit log.
+Approving is a deliberate act in two steps: "Approve and sign…" draws the document up exactly as it will be
+issued (``issuance.prepare``) and shows it with its checksum; signing then needs a fresh second-factor code (even
+within a session), an explicit confirmation, and the same version of the request. Returning or rejecting needs a
+reason, shown to the author. Scope comes from ``permissions.visible_requests`` (authority group + unit); four eyes
+from ``can_approve`` (nobody who created, edited or submitted the request).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from lawreq import db
+from lawreq.audit.services import record
+from lawreq.auth import totp
 from lawreq.auth.decorators import roles_required
-from lawreq.legal_requests import permissions, services
+from lawreq.auth.services import count_failure
+from lawreq.core.clock import utcnow
+from lawreq.i18n import _, lazy_gettext
+from lawreq.legal_requests import issuance, permissions, services
+from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_or_404
 from lawreq.legal_requests.views import ctx
 from lawreq.legal_requests.wizard_views import chosen_route, duplicates_of, review_risks
+from lawreq.signing import SigningError
 from lawreq.workflow.states import TransitionError
 
 bp = Blueprint("approvals", __name__)
@@ -40,7 +52,7 @@ class DecisionForm(FlaskForm):
     comment = TextAreaField("Comment", validators=[Length(max=4000)],
                             description="Required to return or reject: say what must change or why.")
     version = HiddenField(validators=[DataRequired()])
-    approve = SubmitField("Approve and sign")
+    approve = SubmitField("Approve and sign…")
     send_back = SubmitField("Return with comments")
     reject = SubmitField("Reject")
 
@@ -57,6 +69,20 @@ class DecisionForm(FlaskForm):
             self.comment.errors.append("Say why: a comment is required to return or reject a request.")
             return False
         return valid
+
+
+class SignForm(FlaskForm):
+    """The second step: the document read, a fresh code typed, the confirmation ticked."""
+
+    prepared = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired()])
+    code = StringField(lazy_gettext("Second-factor code"), validators=[DataRequired(), Length(min=6, max=8)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+                       description=lazy_gettext("A fresh code from your authenticator app, even if you logged in "
+                                                "a minute ago."))
+    confirm = BooleanField(lazy_gettext("I have read this document and issue it with my signature."),
+                           validators=[DataRequired(lazy_gettext("Tick the confirmation to sign."))])
+    sign = SubmitField(lazy_gettext("Sign and issue"))
 
 
 def queue_query(user: Any) -> Any:
@@ -83,7 +109,13 @@ def review(request_id: int) -> Any:
         if not permissions.can_approve(current_user, req):
             abort(403)
         if form.validate():
+            if form.decision() == "approve":
+                return _prepare(req, form)
             return _decide(req, form)
+    return _review_page(req, form)
+
+
+def _review_page(req: LegalRequest, form: DecisionForm) -> Any:
     route = chosen_route(req)
     return render_template("approvals/review.html", req=req, form=form, route=route,
                            risks=review_risks(req, route, duplicates_of(req)) if req.state == "awaiting_approval" else [],
@@ -92,7 +124,111 @@ def review(request_id: int) -> Any:
                            response=EMERGENCY_RESPONSE, validation=EX_POST_VALIDATION, cites=CLOCK_CITES)
 
 
-def _version(form: DecisionForm) -> int:
+def _ctx(**changes: Any) -> services.Ctx:
+    return replace(ctx(), **changes) if changes else ctx()
+
+
+def _prepare(req: LegalRequest, form: DecisionForm) -> Any:
+    """Step one of approving: draw the document up and show it, with the checksum the signature will cover."""
+    if _version(form) != req.version:
+        flash(_("%(ref)s changed since you opened it: review it again.", ref=req.reference), "error")
+        return redirect(url_for(".review", request_id=req.id))
+    if not issuance.has_document(req):  # a route with no form of its own: the step-up still applies
+        return _sign_page(req, None, SignForm(prepared=NO_DOCUMENT, version=str(req.version)))
+    try:
+        prepared = issuance.prepare(db.session, ctx(), req)
+        db.session.commit()
+    except (TransitionError, services.ConflictError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".review", request_id=req.id))
+    return _sign_page(req, prepared, SignForm(prepared=str(prepared.id), version=str(req.version)))
+
+
+#: The sign form's ``prepared`` value when the route has no document of its own to issue.
+NO_DOCUMENT = "none"
+
+
+def _sign_page(req: LegalRequest, prepared: IssuedDocument | None, form: SignForm, status: int = 200) -> Any:
+    keys = current_app.extensions.get("lawreq.signing")
+    key_state, key_text = issuance.keys_status(keys, req.unit, utcnow())
+    return render_template("approvals/sign.html", req=req, prepared=prepared, form=form, key_state=key_state,
+                           key_text=key_text, has_factor=current_user.totp_secret is not None,
+                           max_minutes=current_app.config["SIGNING_PREPARED_MINUTES"]), status
+
+
+@bp.route("/approvals/<int:request_id>/sign", methods=["POST"])
+@roles_required("approver")
+def sign(request_id: int) -> Any:
+    """Step two: a fresh second factor and the explicit confirmation, then the prepared bytes are signed and
+    stored as the request's issued document."""
+    req = request_or_404(db.session, current_user, request_id)
+    if not permissions.can_approve(current_user, req):
+        abort(403)
+    form = SignForm()
+    now = utcnow()
+    prepared: IssuedDocument | None = None
+    if not (form.prepared.data == NO_DOCUMENT and not issuance.has_document(req)):
+        try:
+            prepared_id = int(form.prepared.data or "")
+        except ValueError:
+            abort(404)
+        try:
+            prepared = issuance.prepared_for(db.session, req, prepared_id, current_user, now,
+                                             timedelta(minutes=current_app.config["SIGNING_PREPARED_MINUTES"]))
+        except issuance.PreparedInvalid as exc:
+            flash(str(exc), "error")
+            return redirect(url_for(".review", request_id=req.id))
+    if not form.validate():
+        return _sign_page(req, prepared, form, 422)
+    user = current_user._get_current_object()
+    if user.totp_secret is None:
+        form.code.errors.append(_("Signing needs a second factor: enrol one on your account page first."))
+        return _sign_page(req, prepared, form, 422)
+    step = totp.verify(user.totp_secret, form.code.data or "", user.totp_last_timecode, now)
+    if step is None or (user.locked_until is not None and user.locked_until > now):
+        count_failure(db.session, user, now, current_app.config)
+        record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=user, action="approval.step_up_failed",
+               obj=req)
+        db.session.commit()
+        form.code.errors.append(_("That code is wrong, already used or too old: type the current one."))
+        return _sign_page(req, prepared, form, 422)
+    user.totp_last_timecode, user.failed_logins = step, 0
+    try:
+        # The approval is dated when the approver drew the document up: that is the record the document prints.
+        services.transition(db.session, _ctx(now=prepared.approved_at if prepared else now), req, "approve",
+                            expected_version=_version(form), prepared=prepared)
+        db.session.commit()
+    except (TransitionError, SigningError) as exc:
+        db.session.rollback()
+        flash(_("Nothing was issued: %(why)s", why=str(exc)), "error")
+        return redirect(url_for(".review", request_id=req.id))
+    except (services.ConflictError, StaleDataError):
+        db.session.rollback()
+        flash(_("%(ref)s changed since you opened it: review it again.", ref=req.reference), "error")
+        return redirect(url_for(".review", request_id=req.id))
+    flash(_("%(ref)s approved, signed and issued.", ref=req.reference), "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.route("/approvals/<int:request_id>/prepared/<int:document_id>.pdf")
+@roles_required("approver")
+def prepared_pdf(request_id: int, document_id: int) -> Any:
+    """The drawn-up document, exactly the bytes the signature will be added to; only for the approver who drew it
+    up, only while it waits for the confirmation."""
+    req = request_or_404(db.session, current_user, request_id)
+    row = db.session.get(IssuedDocument, document_id)
+    if row is None or row.request_id != req.id or row.status != "prepared" or row.approved_by_id != current_user.id:
+        abort(404)
+    resp = send_file(BytesIO(row.pdf), mimetype="application/pdf", download_name=row.filename,
+                     as_attachment=request.args.get("download") == "1")
+    # The app's page policy forbids plugins (object-src 'none'), which would also stop the browser's PDF viewer
+    # from showing this one document inline; it runs no script of ours either way.
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
+    return resp
+
+
+def _version(form: Any) -> int:
     try:
         return int(form.version.data)
     except (TypeError, ValueError):
@@ -113,6 +249,6 @@ def _decide(req: LegalRequest, form: DecisionForm) -> Any:
         db.session.rollback()
         flash(f"{req.reference} changed since you opened it: review it again.", "error")
         return redirect(url_for(".review", request_id=req.id))
-    words = {"approve": "approved and signed", "return": "returned to the investigator", "reject": "rejected"}
+    words = {"return": "returned to the investigator", "reject": "rejected"}
     flash(f"{req.reference} {words[action]}.", "success")
     return redirect(url_for(".queue"))

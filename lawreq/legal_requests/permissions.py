@@ -49,14 +49,28 @@ def can_view(user: User, req: LegalRequest) -> bool:
     return False
 
 
+#: An approved request not yet sent may still be changed; the change sends it back to draft and a new approval.
+REOPENABLE = frozenset({"approved"})
+#: History entries that make their actor one of the people who shaped the request.
+CONTRIBUTING = frozenset({"created", "edited", "submit", "submit_for_approval", "reopened"})
+
+
 def can_edit(user: User, req: LegalRequest) -> bool:
-    return req.state in EDITABLE and user.role in ("investigator", "admin") and can_view(user, req)
+    return ((req.state in EDITABLE or req.state in REOPENABLE) and user.role in ("investigator", "admin")
+            and can_view(user, req))
+
+
+def contributors(req: LegalRequest) -> set[int]:
+    """Everyone who created, edited or submitted the request, from its history (and its author)."""
+    people = {e.actor_id for e in req.events if e.action in CONTRIBUTING and e.actor_id is not None}
+    people.add(req.created_by_id)
+    return people
 
 
 def can_approve(user: User, req: LegalRequest) -> bool:
-    """Four eyes: an approver of the right authority, never the request's author."""
+    """Four eyes: an approver of the right authority who did not create, edit or submit the request."""
     return (user.role == "approver" and req.state == "awaiting_approval" and can_view(user, req)
-            and req.created_by_id != user.id)
+            and user.id not in contributors(req))
 
 
 def can_act(user: User, req: LegalRequest, action: Any) -> bool:

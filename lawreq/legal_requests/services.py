@@ -40,6 +40,8 @@ class Ctx:
     audit_key: bytes
     rules: Any = None
     now: datetime | None = None
+    #: The units' signing keys (``lawreq.signing.SigningKeys``); None: documents are issued unsigned.
+    signing: Any = None
 
     @property
     def at(self) -> datetime:
@@ -126,6 +128,9 @@ def save_draft(db: Session, ctx: Ctx, req: LegalRequest, *, expected_version: in
                             f"you had {expected_version})")
     if details is not None:  # checked before anything changes: a refused change changes nothing
         details = details_schema.check(details, schema_for_details(req, route, ctx.rules, facts))
+    if req.state == "approved":
+        _reopen(db, ctx, req)
+    _note_contributor(db, ctx, req)
     before = snapshot(req)
     if facts:
         req.facts = {**req.facts, **facts}
@@ -161,6 +166,28 @@ def schema_for_details(req: LegalRequest, route: Any = None, rules: Any = None,
         if route is None:
             return details_schema.union_schema(rules.routes)
     return details_schema.route_schema(route)
+
+
+def _reopen(db: Session, ctx: Ctx, req: LegalRequest) -> None:
+    """A change to an approved request voids its approval and its issued document: it goes back to draft, and
+    only a new submission and approval issue it again (what was approved is what is sent)."""
+    from lawreq.legal_requests import issuance
+
+    before = snapshot(req)
+    req.details = {k: v for k, v in req.details.items() if k != "signature"}
+    req.decided_by_id = req.decided_at = None
+    voided = issuance.reopen(db, req, ctx.at)
+    _event(db, ctx, req, "reopened", "approved", "draft", note="changed after approval: a new approval is needed")
+    req.state = "draft"
+    record(db, ctx.audit_key, actor=ctx.actor, action="request.reopened", obj=req, before=before,
+           after=snapshot(req), detail={"documents_superseded": voided})
+
+
+def _note_contributor(db: Session, ctx: Ctx, req: LegalRequest) -> None:
+    """The first change a person makes to a request puts them in its history (an ``edited`` event), so the
+    four-eyes rule can keep everyone who shaped the request from approving it."""
+    if ctx.actor.id not in permissions.contributors(req):
+        _event(db, ctx, req, "edited", req.state, req.state)
 
 
 #: The investigator's own authority never needs approval for routes police may issue; otherwise the route's
@@ -224,8 +251,14 @@ def available_actions(db: Session, user: Any, req: LegalRequest, rules: Any) -> 
 
 
 def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: str | None = None,
-               data: Mapping[str, Any] | None = None, expected_version: int | None = None) -> RequestEvent:
-    """Move a request through its lifecycle; refuse what the table or the permissions do not allow."""
+               data: Mapping[str, Any] | None = None, expected_version: int | None = None,
+               prepared: Any = None, issue: bool = True) -> RequestEvent:
+    """Move a request through its lifecycle; refuse what the table or the permissions do not allow.
+
+    Approving (or submitting what needs no approval) issues the document: ``prepared`` is the one the approver
+    read (``issuance.prepare``), otherwise it is rendered now; ``issue=False`` only for drawing one up. A document
+    that cannot be produced or signed stops the transition (TransitionError / SigningError), so nothing is issued.
+    """
     data = dict(data or {})
     if expected_version is not None and req.version != expected_version:
         raise ConflictError(f"{req.reference} changed since you opened it")
@@ -259,7 +292,21 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
            after=snapshot(req), detail=_audit_detail(ctx, action, data))
     on_transition(db, req, action, at, ctx.rules, data=data)
     db.flush()
+    _documents(db, ctx, req, action, prepared if issue else False)
     return event
+
+
+def _documents(db: Session, ctx: Ctx, req: LegalRequest, action: str, prepared: Any) -> None:
+    from lawreq.legal_requests import issuance
+    from lawreq.pdf import FormError
+
+    if action == "withdraw":
+        issuance.withdraw(db, req, ctx.at)
+    elif action in issuance.ISSUING_ACTIONS and prepared is not False and issuance.has_document(req):
+        try:
+            issuance.issue(db, ctx, req, prepared)
+        except FormError as exc:
+            raise TransitionError(f"the document cannot be issued: {exc}") from exc
 
 
 def _stamp(req: LegalRequest, action: str, ctx: Ctx, at: datetime, note: str | None, data: dict) -> None:
@@ -323,6 +370,8 @@ def _event(db: Session, ctx: Ctx, req: LegalRequest, action: str, old: str | Non
     event = RequestEvent(request_id=req.id, actor_id=ctx.actor.id, at=ctx.at, action=action, from_state=old,
                          to_state=new, note=note, data=clean)
     db.add(event)
+    if "events" in req.__dict__:  # reload a loaded history when next read (the four-eyes rule reads it)
+        db.expire(req, ["events"])
     return event
 
 

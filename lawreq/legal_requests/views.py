@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from lawreq import db
 from lawreq.auth.decorators import require, roles_required
 from lawreq.auth.models import Unit
+from lawreq.core.clock import utcnow
 from lawreq.deadlines.models import Deadline
 from lawreq.audit.services import record
-from lawreq.legal_requests import permissions, services
-from lawreq.legal_requests.documents import FOLLOW_ON, FormUnavailable, follow_on_forms, render_request_pdf
+from lawreq.legal_requests import issuance, permissions, services
+from lawreq.legal_requests.documents import FOLLOW_ON, FormUnavailable, follow_on_forms
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
@@ -34,7 +35,8 @@ UNIT_ROLES = ("investigator", "liaison_officer", "admin")
 
 def ctx() -> services.Ctx:
     return services.Ctx(actor=current_user._get_current_object(), audit_key=current_app.config["AUDIT_KEY"].encode(),
-                        rules=current_app.extensions["lawreq.rules"])
+                        rules=current_app.extensions["lawreq.rules"],
+                        signing=current_app.extensions.get("lawreq.signing"))
 
 
 def _units() -> list[Unit]:
@@ -116,8 +118,19 @@ def detail(request_id: int):
                            provider=rules.providers.get(req.provider_id or ""), wizard_url=_wizard_url(req),
                            addressee_zone=_addressee_zone(req, rules), form_info=_form_spec(req),
                            follow_on=follow_on_forms(db.session, req), follow_on_labels=FOLLOW_ON,
+                           issued=issuance.history(db.session, req), decisions=_decisions(req),
+                           signing_state=issuance.keys_status(current_app.extensions.get("lawreq.signing"),
+                                                              req.unit, utcnow())[0],
                            children=list(db.session.scalars(select(LegalRequest).where(
                                LegalRequest.parent_id == req.id, permissions.visible_requests(current_user)))))
+
+
+#: History entries the request page lists as decisions about the document.
+_DECISIONS = ("submit", "submit_for_approval", "approve", "return", "reject", "reopened", "withdraw")
+
+
+def _decisions(req: LegalRequest) -> list:
+    return [e for e in req.events if e.action in _DECISIONS]
 
 
 def _form_spec(req: LegalRequest) -> FormSpec | None:
@@ -182,15 +195,16 @@ def document(request_id: int):
         abort(404)
     form = request.args.get("form") or None
     try:
-        filename, pdf = render_request_pdf(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
-                                           form=form, invariant=current_app.config["PDF_INVARIANT"])
+        filename, pdf, issued = issuance.download(db.session, req, current_app.extensions["lawreq.rules"], lang=lang,
+                                                  form=form, invariant=current_app.config["PDF_INVARIANT"])
     except FormUnavailable:
         abort(404)
-    except FormError as exc:
-        flash(f"The document cannot be produced yet: {exc}", "error")
+    except (FormError, issuance.OtherLanguage) as exc:
+        flash(f"The document cannot be produced: {exc}", "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=current_user._get_current_object(),
            action="document.downloaded", obj=req,
-           detail={"form": form or req.form_id, "lang": lang, "sha256": hashlib.sha256(pdf).hexdigest()})
+           detail={"form": form or req.form_id, "lang": lang, "sha256": hashlib.sha256(pdf).hexdigest(),
+                   "issued_document": issued.id if issued else None})
     db.session.commit()
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=filename, as_attachment=True)

@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(localtime=localtime, relative=relative,
                                  state_label=lambda s: STATE_LABELS.get(s, s))
     app.jinja_env.globals.update(can_view=permissions.can_view, can_edit=permissions.can_edit,
+                                 contributors=permissions.contributors,
                                  can_approve=permissions.can_approve, now=utcnow)
     app.jinja_env.autoescape = True
     if app.config["ENV"] == "production":

@@ -5,10 +5,10 @@ with a 10-day deadline; an investigator of another unit cannot open it."""
 import re
 from pathlib import Path
 
-import pyotp
 import pytest
 
 from lawreq.demo import DEMO_PASSWORD, DEMO_TOTP
+from tests.browser.steps import approve_with_step_up, next_code
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def _login(page, base_url, email):
     page.get_by_role("button", name="Log in").click()
     if email in DEMO_TOTP:
         page.wait_for_url(re.compile(r"/login/totp$"))
-        page.locator("input[name=code]").fill(pyotp.TOTP(DEMO_TOTP[email]).now())
+        page.locator("input[name=code]").fill(next_code(email))
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/home$"))
 
@@ -73,9 +73,7 @@ def test_epoc_from_draft_to_sent(page, base_url):
     # prosecutor: approval queue → approve and sign
     _login(page, base_url, "prosecutor@demo.lawreq")
     request_id = request_url.rsplit("/", 1)[1]
-    page.goto(f"{base_url}/approvals/{request_id}")
-    page.locator("textarea").first.fill("Necessary and proportionate.")
-    page.get_by_role("button", name="Approve and sign").click()
+    approve_with_step_up(page, base_url, request_id)
     page.goto(request_url)
     assert "Approved" in page.inner_text("h1")
     with page.expect_download() as download:

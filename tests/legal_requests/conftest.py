@@ -11,7 +11,9 @@ from tests.conftest import csrf_from
 
 @pytest.fixture
 def unit(factory):
-    return factory.unit(code="FIPOL", country="FI", timezone="Europe/Helsinki")
+    # A unit with the contact details every form prints: approving issues the document, so it must be complete.
+    return factory.unit(code="FIPOL", country="FI", timezone="Europe/Helsinki", email="csa@fipol.test",
+                        authority_name="Test Police Department, Finland")
 
 
 @pytest.fixture
@@ -19,9 +21,43 @@ def investigator(factory, unit):
     return factory.user("investigator", units=[unit], name="Ilona Investigator")
 
 
+PROSECUTOR_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 @pytest.fixture
 def prosecutor(factory, unit):
-    return factory.user("approver", units=[unit], authority="prosecutor", name="Pekka Prosecutor")
+    return factory.user("approver", units=[unit], authority="prosecutor", name="Pekka Prosecutor",
+                        totp_secret=PROSECUTOR_TOTP)
+
+
+def fresh_code(user, db_session) -> str:
+    """The approver's next unused TOTP code (the step after the last one accepted, so replay protection passes)."""
+    import pyotp
+
+    from lawreq.auth.models import User
+    from lawreq.core.clock import utcnow
+
+    user = db_session.get(User, user.id)
+    totp = pyotp.TOTP(user.totp_secret)
+    step = max(totp.timecode(utcnow()), (user.totp_last_timecode or 0) + 1)
+    return totp.generate_otp(step)
+
+
+def approve_and_sign(client, db_session, approver, request_id: int, *, code: str | None = None,
+                     confirm: bool = True):
+    """Approve as the page does: "Approve and sign…" on the review, then the code and the confirmation."""
+    page = client.get(f"/approvals/{request_id}").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    sign_page = client.post(f"/approvals/{request_id}", data={"csrf_token": csrf_from(page), "version": version,
+                                                              "approve": "x"})
+    assert sign_page.status_code == 200, sign_page.get_data(as_text=True)[:2000]
+    html = sign_page.get_data(as_text=True)
+    prepared = re.search(r'name="prepared" type="hidden" value="(\d+|none)"', html).group(1)
+    data = {"csrf_token": csrf_from(html), "version": version, "prepared": prepared, "sign": "x",
+            "code": code if code is not None else fresh_code(approver, db_session)}
+    if confirm:
+        data["confirm"] = "y"
+    return client.post(f"/approvals/{request_id}/sign", data=data), html
 
 
 @pytest.fixture

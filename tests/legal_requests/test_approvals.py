@@ -15,6 +15,7 @@ from lawreq.core.clock import utcnow
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.rules import Facts, evaluate
 from tests.conftest import csrf_from
+from tests.legal_requests.conftest import approve_and_sign
 from tests.legal_requests.test_follow_ups import FACTS, IDENTIFIERS
 
 
@@ -30,6 +31,7 @@ def submitted(factory, case, investigator):
                                submitted_at=utcnow() - timedelta(hours=hours_ago), facts=facts,
                                identifiers=list(IDENTIFIERS), **named,
                                details={"necessity_proportionality": "Only way to identify the suspect.",
+                                        "legal_provisions": "Criminal Code (39/1889) chapter 20 section 8b",
                                         "facts_summary": "Grooming of a 12-year-old.",
                                         "accepted_risks": {"time_range_open": "Contact is ongoing."}})
 
@@ -77,7 +79,7 @@ def test_review_page_shows_what_the_approver_must_check(client, login, prosecuto
 def test_approve_signs_with_name_authority_and_time(client, login, prosecutor, submitted, db_session):
     req = submitted()
     login(prosecutor)
-    resp = decide(client, req.id, {"approve": "x"})
+    resp, _ = approve_and_sign(client, db_session, prosecutor, req.id)
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/approvals")
     req = db_session.get(LegalRequest, req.id)
     assert req.state == "approved" and req.decided_by_id == prosecutor.id

@@ -97,7 +97,10 @@ def _draft_with_route(db_session, app, team, route_id="eu-epoc"):
                                  identifiers=[{"type": "numeric_id", "value": "100004567890123"}])
     route = next(r for r in evaluate(Facts.from_mapping(req.facts), app.extensions["lawreq.rules"])
                  if r.id == route_id)
-    services.save_draft(db_session, ctx, req, expected_version=req.version, route=route)
+    # Complete enough for its form: approving issues the document, and an incomplete one cannot be issued.
+    services.save_draft(db_session, ctx, req, expected_version=req.version, route=route, facts={"provider": "meta"},
+                        details={"legal_provisions": "Criminal Code (39/1889) chapter 20 section 8b",
+                                 "necessity_proportionality": "Only the subscriber data can identify the suspect."})
     db_session.commit()
     return req
 

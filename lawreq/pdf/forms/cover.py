@@ -37,6 +37,8 @@ def build_cover(data: Mapping[str, Any], L: Labels, *, form_title: str, checksum
         Field(L("cover_languages"), languages),
         Field(L("cover_checksum"), checksum_groups(checksum)),
         Notice(L.text("cover_checksum_note")),
+        # Set by the issuing step when the unit has no signing key: the provider must not take it for signed.
+        *([Notice(L.text("cover_unsigned"))] if get(data, "electronic_signature") == "none" else []),
     ]
 
 

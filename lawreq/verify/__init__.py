@@ -1,0 +1,1 @@
+"""The public verification page (``/verify``) and the check behind it and ``lawreq forms verify``."""

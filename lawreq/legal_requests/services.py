@@ -18,6 +18,7 @@ from lawreq.audit.services import record
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.services import awaits_recognition, on_transition
+from lawreq.handoffs import services as handoffs
 from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
@@ -211,6 +212,7 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
     record(db, ctx.audit_key, actor=ctx.actor, action=f"request.{action}", obj=req, before=before,
            after=snapshot(req), detail=_audit_detail(ctx, action, data))
     on_transition(db, req, action, at, ctx.rules, data=data)
+    handoffs.on_transition(db, req, action, ctx.actor, at, note)
     db.flush()
     return event
 

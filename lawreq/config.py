@@ -67,6 +67,14 @@ DEFAULTS: dict[str, Any] = {
     "DEMO": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    #: Largest provider answer (PDF, CSV, ZIP, .eml) a liaison officer may upload, in bytes; keep it at or below
+    #: MAX_CONTENT_LENGTH, which caps the whole upload request.
+    "ATTACHMENT_MAX_BYTES": 15 * 1024 * 1024,
+    #: Virus scanner run on every uploaded answer before it is accepted, with the file on stdin; exit 0 = clean,
+    #: 1 = infected, anything else = refused as unscanned. E.g. ``clamdscan --no-summary -``. None: no scan.
+    "ANTIVIRUS_COMMAND": None,
+    #: Where uploaded answers are kept (content-addressed by SHA-256). None: ``<instance folder>/answers``.
+    "ANSWERS_DIR": None,
 }
 
 _SECRETS = ("SECRET_KEY", "AUDIT_KEY", "JWT_SECRET")
@@ -129,6 +137,10 @@ def validate_config(config: Mapping[str, Any]) -> None:
         raise ConfigError("SMTP_SECURITY: must be starttls, ssl or none")
     if env == "production" and config.get("SMTP_HOST") and config.get("SMTP_SECURITY") == "none":
         raise ConfigError("SMTP_SECURITY: 'none' sends reminders in clear text; refused in production")
+    if not isinstance(config.get("ATTACHMENT_MAX_BYTES"), int) or config["ATTACHMENT_MAX_BYTES"] <= 0:
+        raise ConfigError("ATTACHMENT_MAX_BYTES: must be a positive number of bytes")
+    if config["ATTACHMENT_MAX_BYTES"] > int(config.get("MAX_CONTENT_LENGTH") or config["ATTACHMENT_MAX_BYTES"]):
+        raise ConfigError("ATTACHMENT_MAX_BYTES: larger than MAX_CONTENT_LENGTH, so such a file could never arrive")
     if config.get("PASSWORD_HASH_PROFILE") not in ("default", "cheapest"):
         raise ConfigError("PASSWORD_HASH_PROFILE: must be default or cheapest")
     if env == "production" and config.get("PASSWORD_HASH_PROFILE") == "cheapest":

@@ -104,3 +104,14 @@ ROWS.update({f"admin.{name}": ("POST", _ADMIN_ONLY | {"admin": "ok"}) for name i
     "deactivate_user", "reactivate_user", "unlock_user", "reset_totp")})
 # an empty temporary-password form is refused with its field errors
 ROWS["admin.set_password"] = ("POST", _ADMIN_ONLY | {"admin": 400})
+
+# answers (the provider's answer on file)
+ROWS.update({
+    "answers.upload": ("POST", {"anon": "login", "investigator": 403, "approver": 403, "rules_maintainer": 403,
+                                "other_unit": 403, "liaison_officer": "ok", "admin": "ok"}),
+    # no file 1 on the world's request: 404 for everyone who may ask (tests/answers has the real downloads)
+    "answers.download": ("GET", {"anon": "login", "investigator": 404, "approver": 404, "liaison_officer": 404,
+                                 "rules_maintainer": 404, "other_unit": 404, "admin": 404}),
+    "answers.outcomes": ("POST", {"anon": "login", "investigator": 403, "approver": 403, "rules_maintainer": 403,
+                                  "other_unit": 403, "liaison_officer": "ok", "admin": "ok"}),
+})

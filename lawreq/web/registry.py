@@ -7,6 +7,7 @@ from typing import Any
 
 def blueprints() -> list[Any]:
     from lawreq.admin.views import bp as admin
+    from lawreq.answers.views import bp as answers
     from lawreq.api.v1 import bp as api
     from lawreq.api_tokens.views import bp as api_tokens
     from lawreq.board.views import bp as board
@@ -16,4 +17,4 @@ def blueprints() -> list[Any]:
     from lawreq.legal_requests.wizard_views import bp as wizard
     from lawreq.rules_browser.views import bp as rules_browser
 
-    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin]
+    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, answers]

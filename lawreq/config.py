@@ -73,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     #: Virus scanner run on every uploaded answer before it is accepted, with the file on stdin; exit 0 = clean,
     #: 1 = infected, anything else = refused as unscanned. E.g. ``clamdscan --no-summary -``. None: no scan.
     "ANTIVIRUS_COMMAND": None,
+    #: Deliver an urgent hand-off (an emergency waiting for approval) right after the commit that wrote it, in a
+    #: background thread, instead of at the scheduler's next tick. None: on, except with ENV = "testing".
+    "HANDOFFS_AT_ONCE": None,
     #: Where uploaded answers are kept (content-addressed by SHA-256). None: ``<instance folder>/answers``.
     "ANSWERS_DIR": None,
 }

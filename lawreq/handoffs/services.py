@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from lawreq.auth.models import User, memberships
 from lawreq.deadlines.models import Notification
+from lawreq.handoffs.at_once import mark_urgent
 from lawreq.handoffs.models import WorkflowMessage
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.permissions import approval_group
@@ -151,6 +152,8 @@ def on_transition(db: Session, req: LegalRequest, action: str, actor: User, at: 
                                             due_at=at, status="pending", attempts=0, created_at=at))
     if action == "submit_for_approval" and req.emergency:
         rows.extend(_escalation_rows(db, req, at))
+    if urgent and any(r.kind != "escalation" for r in rows):
+        mark_urgent(db)
     db.add_all(rows)
     db.flush()
     return rows

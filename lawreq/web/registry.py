@@ -9,6 +9,7 @@ def blueprints() -> list[Any]:
     from lawreq.admin.views import bp as admin
     from lawreq.answers.views import bp as answers
     from lawreq.api.v1 import bp as api
+    from lawreq.handoffs.at_once import bp as handoffs
     from lawreq.api_tokens.views import bp as api_tokens
     from lawreq.board.views import bp as board
     from lawreq.deadlines.views import bp as deadlines
@@ -17,4 +18,4 @@ def blueprints() -> list[Any]:
     from lawreq.legal_requests.wizard_views import bp as wizard
     from lawreq.rules_browser.views import bp as rules_browser
 
-    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, answers]
+    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, answers, handoffs]

@@ -158,3 +158,24 @@ def test_without_smtp_the_mail_is_skipped_and_nobody_is_alerted(db_session, crew
     result = _sweep(db_session, SUBMITTED, None)
     assert (result.skipped, result.failed) == (1, 0)
     assert _notes(db_session, crew["admin"]) == []
+
+
+def test_an_urgent_hand_off_starts_a_sweep_right_after_its_commit(db_session, crew, draft, act, app, monkeypatch):
+    from lawreq.handoffs import at_once
+
+    started = []
+
+    class Thread:
+        def __init__(self, target, args, **kw):
+            self.call = (target, args)
+
+        def start(self):
+            started.append(self.call)
+
+    monkeypatch.setattr(at_once.threading, "Thread", Thread)
+    monkeypatch.setitem(app.config, "HANDOFFS_AT_ONCE", True)
+    with app.app_context():
+        act(crew["investigator"], draft(), "submit_for_approval", SUBMITTED)
+        assert started == []  # an ordinary request waits for the scheduler's tick
+        act(crew["investigator"], draft(emergency=True), "submit_for_approval", SUBMITTED)
+    assert [(target.__name__, args[0]) for target, args in started] == [("sweep_now", app)]

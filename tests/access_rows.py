@@ -115,3 +115,9 @@ ROWS.update({
     "answers.outcomes": ("POST", {"anon": "login", "investigator": 403, "approver": 403, "rules_maintainer": 403,
                                   "other_unit": 403, "liaison_officer": "ok", "admin": "ok"}),
 })
+
+# cases can be edited by their unit
+ROWS.update({
+    "legal_requests.edit_case": ("GET", {"anon": "login", "investigator": 200, "admin": 200, "liaison_officer": 403,
+                                         "approver": 403, "rules_maintainer": 403, "other_unit": 404}),
+})

@@ -7,6 +7,7 @@ Create Date: 2026-12-04
 ``workflow_messages`` is the hand-off outbox, swept with the reminders' claim (partial indexes on the due and the
 leased rows, as for ``reminders``). ``answer_files`` holds the metadata of what a provider sent back (the bytes are
 in the instance folder, named by their SHA-256); ``identifier_outcomes`` what it did for each identifier.
+``notifications.urgent`` marks emergencies; ``cases.title`` is the short name of an (editable) case.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -97,9 +98,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.add_column(sa.Column('urgent', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('title', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('title')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_column('urgent')
     op.drop_table('identifier_outcomes')

@@ -121,3 +121,12 @@ ROWS.update({
     "legal_requests.edit_case": ("GET", {"anon": "login", "investigator": 200, "admin": 200, "liaison_officer": 403,
                                          "approver": 403, "rules_maintainer": 403, "other_unit": 404}),
 })
+
+# the audit page (admins only)
+_ADMIN_ONLY = {"anon": "login", "admin": 200, "investigator": 403, "approver": 403, "liaison_officer": 403,
+               "rules_maintainer": 403, "other_unit": 403}
+ROWS.update({
+    "audit_admin.index": ("GET", _ADMIN_ONLY),
+    "audit_admin.export": ("GET", _ADMIN_ONLY),
+    "audit_admin.verify": ("POST", _ADMIN_ONLY),
+})

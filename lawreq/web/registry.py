@@ -6,6 +6,7 @@ from typing import Any
 
 
 def blueprints() -> list[Any]:
+    from lawreq.admin.audit_views import bp as audit_admin
     from lawreq.admin.views import bp as admin
     from lawreq.answers.views import bp as answers
     from lawreq.api.v1 import bp as api
@@ -18,4 +19,4 @@ def blueprints() -> list[Any]:
     from lawreq.legal_requests.wizard_views import bp as wizard
     from lawreq.rules_browser.views import bp as rules_browser
 
-    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, answers, handoffs]
+    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, audit_admin, answers, handoffs]

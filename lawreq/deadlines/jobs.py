@@ -7,8 +7,10 @@ the claim is committed and each outcome is committed on its own, so a crash lose
 ``sending`` go back to ``pending`` once their lease ends) and can resend at most the one message that was in
 flight, which its deterministic Message-ID makes recognisable. In-app reminders are written in the same
 transaction that marks them sent: exactly once. What one sweeper claims for one user on one channel goes out as
-one :class:`Digest` (one mail, one in-app notification listing every item due), never one message per clock. Without SMTP (no sender), e-mail reminders are marked ``skipped``:
-no attempt and no admin alert, since nothing failed.
+one :class:`Digest` (one mail, one in-app notification listing every item due), never one message per clock
+(a sweep claims in batches of ``batch``; only a user with more items than that in one sweep gets more than one).
+Without SMTP (no sender), e-mail reminders are marked ``skipped``: no attempt and no admin alert, since nothing
+failed.
 """
 
 from __future__ import annotations
@@ -224,7 +226,8 @@ def _give_up(db_factory: Callable[[], Session], now: datetime, token: str, deliv
                             .values(status=status, last_error=error[:2000])).rowcount:
             return
         message = (f"A reminder e-mail to {delivery.email} about {delivery.reference} "
-                   f"({', '.join(d.kind_words for d in delivery.items)}) could not be delivered ({status}): {error[:300]}")
+                   f"({', '.join(d.kind_words for d in delivery.items)}) could not be delivered ({status}): "
+                   f"{error[:300]}")
         admins = conn.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
         if admins:
             conn.execute(insert(Notification), [

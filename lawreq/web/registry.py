@@ -19,4 +19,5 @@ def blueprints() -> list[Any]:
     from lawreq.legal_requests.wizard_views import bp as wizard
     from lawreq.rules_browser.views import bp as rules_browser
 
-    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, audit_admin, answers, handoffs]
+    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, audit_admin,
+            answers, handoffs]

@@ -130,3 +130,9 @@ ROWS.update({
     "audit_admin.export": ("GET", _ADMIN_ONLY),
     "audit_admin.verify": ("POST", _ADMIN_ONLY),
 })
+
+# the provider's answer over the API: a session cookie opens nothing (the matrix posts; the PUT route says 405)
+ROWS.update({
+    "api.answer": ("GET", _NO_COOKIE_AUTH),
+    "api.record_outcomes": ("PUT", {"anon": 405, "investigator": 405, "liaison_officer": 405}),
+})

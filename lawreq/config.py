@@ -84,6 +84,17 @@ DEFAULTS: dict[str, Any] = {
     "DEMO": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    #: Largest provider answer (PDF, CSV, ZIP, .eml) a liaison officer may upload, in bytes; keep it at or below
+    #: MAX_CONTENT_LENGTH, which caps the whole upload request.
+    "ATTACHMENT_MAX_BYTES": 15 * 1024 * 1024,
+    #: Virus scanner run on every uploaded answer before it is accepted, with the file on stdin; exit 0 = clean,
+    #: 1 = infected, anything else = refused as unscanned. E.g. ``clamdscan --no-summary -``. None: no scan.
+    "ANTIVIRUS_COMMAND": None,
+    #: Deliver an urgent hand-off (an emergency waiting for approval) right after the commit that wrote it, in a
+    #: background thread, instead of at the scheduler's next tick. None: on, except with ENV = "testing".
+    "HANDOFFS_AT_ONCE": None,
+    #: Where uploaded answers are kept (content-addressed by SHA-256). None: ``<instance folder>/answers``.
+    "ANSWERS_DIR": None,
 }
 
 _SECRETS = ("SECRET_KEY", "AUDIT_KEY", "JWT_SECRET")
@@ -151,6 +162,10 @@ def validate_config(config: Mapping[str, Any]) -> None:
             raise ConfigError(f"{key}: {config[key]} does not exist (leave it unset for the default)")
     if not isinstance(config.get("VERIFY_PER_MINUTE"), int) or config["VERIFY_PER_MINUTE"] < 1:
         raise ConfigError("VERIFY_PER_MINUTE: must be a whole number of checks per minute, at least 1")
+    if not isinstance(config.get("ATTACHMENT_MAX_BYTES"), int) or config["ATTACHMENT_MAX_BYTES"] <= 0:
+        raise ConfigError("ATTACHMENT_MAX_BYTES: must be a positive number of bytes")
+    if config["ATTACHMENT_MAX_BYTES"] > int(config.get("MAX_CONTENT_LENGTH") or config["ATTACHMENT_MAX_BYTES"]):
+        raise ConfigError("ATTACHMENT_MAX_BYTES: larger than MAX_CONTENT_LENGTH, so such a file could never arrive")
     if config.get("PASSWORD_HASH_PROFILE") not in ("default", "cheapest"):
         raise ConfigError("PASSWORD_HASH_PROFILE: must be default or cheapest")
     if env == "production" and config.get("PASSWORD_HASH_PROFILE") == "cheapest":

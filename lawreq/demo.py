@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pyotp
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lawreq.answers.services import OutcomeInput, record_outcomes
 from lawreq.auth.admin import create_user
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
+from lawreq.handoffs.models import WorkflowMessage
 from lawreq.legal_requests import services
 from lawreq.legal_requests.models import Case
 from lawreq.rules import find_route
@@ -95,7 +97,9 @@ def current_code(email: str) -> str:
     return pyotp.TOTP(DEMO_TOTP[email]).now()
 
 
-#: (case ref, provider, route, data, final action chain, days ago sent, emergency, identifier)
+#: (case ref, provider, route, data, final action chain, days ago sent, emergency, identifier). Routes are ones the
+#: rules open for these facts: an EPOC goes to the provider's EU establishment, never to a US headquarters (Snap has
+#: no known EU entity in the rules, so its request is a voluntary-disclosure request to Snap Inc.).
 _DEMO_REQUESTS = [
     ("FI-2026-0412", "meta", None, ["subscriber_data"], [], None, False, ("username", "demo.account.412")),
     ("FI-2026-0412", "meta", "eu-epoc", ["subscriber_data"], ["submit"], None, False, ("numeric_id", "100004567890123")),
@@ -103,60 +107,112 @@ _DEMO_REQUESTS = [
      False, ("email", "demo.suspect@gmail.com")),
     ("FI-2026-0412", "meta", "eu-epoc", ["subscriber_data"], ["submit", "approve", "mark_sent"], 8, False,
      ("numeric_id", "100009876543210")),
-    ("FI-2026-0377", "snap", "eu-epoc", ["subscriber_data"], ["submit", "approve", "mark_sent"], 12, False,
-     ("username", "demo_snap_user")),
+    ("FI-2026-0377", "snap", "us-voluntary-disclosure", ["subscriber_data"], ["submit", "approve", "mark_sent"], 12,
+     False, ("username", "demo_snap_user")),
     ("FI-2026-0377", "meta", "eu-epoc-pr", ["subscriber_data", "traffic_data"], ["submit", "approve", "mark_sent"],
      50, False, ("numeric_id", "100001112223334")),
     ("FI-2026-0377", "microsoft", "eu-epoc", ["subscriber_data"],
      ["submit", "approve", "mark_sent", "acknowledge", "fulfil"], 20, False, ("email", "demo.user@outlook.com")),
 ]
 
+#: The unit's answered past requests, so the statistics and the route ranking have a history to show:
+#: (provider, route, days ago sent, days to acknowledgement, days to the answer, outcome per identifier, reason).
+_HISTORY = [
+    ("meta", "eu-epoc", 300, 1, 6, "data_produced", None),
+    ("meta", "eu-epoc", 240, 2, 9, "data_produced", None),
+    ("meta", "eu-epoc", 170, 1, 8, "data_produced", None),
+    ("meta", "eu-epoc", 95, 3, 12, "partly", None),
+    ("meta", "us-voluntary-disclosure", 280, 4, 31, "data_produced", None),
+    ("meta", "us-voluntary-disclosure", 200, 6, 24, "data_produced", None),
+    ("meta", "us-voluntary-disclosure", 130, 5, 40, "refused", "THIRD_COUNTRY_CONFLICT"),
+    ("meta", "us-voluntary-disclosure", 110, 3, 28, "data_produced", None),
+    ("google", "eu-epoc", 260, 1, 5, "data_produced", None),
+    ("google", "eu-epoc", 150, 2, 7, "data_produced", None),
+    ("google", "eu-epoc", 60, 1, 4, "no_data", None),
+    ("microsoft", "eu-epoc", 210, 2, 10, "data_produced", None),
+    ("microsoft", "eu-epoc", 75, 2, 14, "refused", "INSUFFICIENT_INFO"),
+]
+
 
 def seed_requests(db: Session, app: Flask) -> None:
-    """Cases and requests in most states, with real deadlines, made through the same services the UI uses."""
+    """Cases and requests in most states, with real deadlines, made through the same services the UI uses, with
+    their times in order (opened, then submitted, approved, sent, acknowledged, answered)."""
     unit = db.scalar(select(Unit).where(Unit.code == "FI-CSA"))
     if db.scalar(select(Case).where(Case.unit_id == unit.id)) is not None:
         return
     rules = app.extensions["lawreq.rules"]
     key = app.config["AUDIT_KEY"].encode()
+    signing = app.extensions.get("lawreq.signing")
     users = {u.email: u for u in db.scalars(select(User))}
     investigator = users["investigator@demo.lawreq"]
+    now = utcnow()
     cases: dict[str, Case] = {}
-    for ref, summary in (("FI-2026-0412", "Grooming of a 13-year-old through Instagram direct messages."),
-                         ("FI-2026-0377", "Sextortion of several minors; accounts on several platforms.")):
-        cases[ref] = services.create_case(db, services.Ctx(investigator, key, rules), unit, reference=ref,
+    for ref, summary, opened in (
+            ("FI-2026-0412", "Grooming of a 13-year-old through Instagram direct messages.", 60),
+            ("FI-2026-0377", "Sextortion of several minors; accounts on several platforms.", 80),
+            ("FI-2026-0031", "Distribution of abuse material through several platforms (closed case).", 330)):
+        cases[ref] = services.create_case(db, services.Ctx(investigator, key, rules, now=now - timedelta(days=opened)),
+                                          unit, reference=ref,
                                           offence="solicitation_of_children" if ref.endswith("0412") else "sextortion",
                                           max_penalty_years=4 if ref.endswith("0412") else 6, summary=summary,
                                           offence_country="FI")
-    now = utcnow()
+        cases[ref].created_at = now - timedelta(days=opened)
     for ref, provider, route_id, data, chain, days_ago, emergency, (id_type, id_value) in _DEMO_REQUESTS:
-        start = now - timedelta(days=(days_ago or 0) + 1)
-        ctx = services.Ctx(investigator, key, rules, now=start)
-        req = services.start_request(db, ctx, cases[ref], facts={"provider": provider, "data_categories": data,
-                                                                 "emergency": emergency},
-                                     identifiers=[{"type": id_type, "value": id_value}])
-        req.provider_id = provider
-        if route_id is None:
-            req.wizard_step = "data"
-            continue
-        route = find_route(req.facts, rules, route_id, today=now.date())
-        if route is None:
-            raise RuntimeError(f"demo request {ref}: route {route_id!r} is not in rules {rules.version}")
-        services.save_draft(db, ctx, req, expected_version=req.version, step="review", route=route, details={
-            "facts_summary": cases[ref].summary,
-            "necessity_proportionality": "The account is the only lead to the person who contacted the child; "
-                                         "only subscriber data for the stated period is requested.",
-            "legal_provisions": "Criminal Code (39/1889) ch. 20 s. 8b (solicitation of a child for sexual purposes)",
-            "time_range_start": (now - timedelta(days=40)).strftime("%Y-%m-%dT00:00:00Z"),
-            "time_range_end": (now - timedelta(days=30)).strftime("%Y-%m-%dT23:59:00Z"), "language": "en"})
-        for action in chain:
-            actor = users["prosecutor@demo.lawreq"] if action == "approve" else (
-                users["liaison@demo.lawreq"] if action in ("mark_sent", "acknowledge", "fulfil") else investigator)
-            at = now - timedelta(days=days_ago or 0) if action in ("mark_sent",) else (
-                now - timedelta(days=max((days_ago or 0) - 1, 0)) if action == "acknowledge" else
-                now - timedelta(days=max((days_ago or 0) - 5, 0)) if action == "fulfil" else start)
-            data_ = {"channel": "provider portal", "provider_reference": f"DEMO-{req.id:04d}"} \
-                if action == "mark_sent" else {}
-            services.transition(db, services.Ctx(actor, key, rules, now=at,
-                                                 signing=app.extensions.get("lawreq.signing")), req, action, data=data_,
-                                note="Demo data" if action == "approve" else None)
+        _demo_request(db, rules, key, signing, users, cases[ref], now, provider=provider, route_id=route_id, data=data,
+                      chain=chain, days_ago=days_ago, emergency=emergency, identifier=(id_type, id_value))
+    for n, (provider, route_id, sent, ack, answer, outcome, reason) in enumerate(_HISTORY, start=1):
+        chain = ["submit", "approve", "mark_sent", "acknowledge"]
+        req = _demo_request(db, rules, key, signing, users, cases["FI-2026-0031"], now, provider=provider,
+                            route_id=route_id,
+                            data=["subscriber_data"], chain=chain, days_ago=sent, emergency=False,
+                            identifier=("email", f"history.{n}@demo.invalid"), ack_after=ack)
+        officer = users["liaison@demo.lawreq"]
+        answered = services.Ctx(officer, key, rules, now=now - timedelta(days=sent - answer))
+        record_outcomes(db, answered, req, [OutcomeInput(0, outcome, reason=reason)])
+    # The seeded hand-off e-mails describe the demo's past: they are never sent (in-app notices stay).
+    db.execute(update(WorkflowMessage).where(WorkflowMessage.status == "pending")
+               .values(status="cancelled", last_error="demo seed: not sent"))
+
+
+def _demo_request(db: Session, rules, key: bytes, signing, users: dict[str, User], case: Case, now, *, provider: str,
+                  route_id: str | None, data: list[str], chain: list[str], days_ago: int | None, emergency: bool,
+                  identifier: tuple[str, str], ack_after: int = 1):
+    """One request through the services, each step dated: opened a day before sending (or now for drafts)."""
+    investigator = users["investigator@demo.lawreq"]
+    sent_at = now - timedelta(days=days_ago) if days_ago is not None else None
+    start = (sent_at or now) - timedelta(days=1, hours=2)
+    ctx = services.Ctx(investigator, key, rules, now=start)
+    req = services.start_request(db, ctx, case, facts={"provider": provider, "data_categories": data,
+                                                       "emergency": emergency},
+                                 identifiers=[{"type": identifier[0], "value": identifier[1]}])
+    req.created_at = start
+    req.provider_id = provider
+    if route_id is None:
+        req.wizard_step = "data"
+        return req
+    route = find_route(req.facts, rules, route_id, today=now.date())
+    if route is None or not route.available:
+        raise RuntimeError(f"demo request in {case.reference}: route {route_id!r} is not open for these facts under "
+                           f"rules {rules.version}")
+    services.save_draft(db, ctx, req, expected_version=req.version, step="review", route=route, details={
+        "facts_summary": case.summary,
+        "necessity_proportionality": "The account is the only lead to the person who contacted the child; "
+                                     "only subscriber data for the stated period is requested.",
+        "legal_provisions": "Criminal Code (39/1889) ch. 20 s. 8b (solicitation of a child for sexual purposes)",
+        "time_range_start": (start - timedelta(days=40)).strftime("%Y-%m-%dT00:00:00Z"),
+        "time_range_end": (start - timedelta(days=30)).strftime("%Y-%m-%dT23:59:00Z"), "language": "en"})
+    times = {"submit": start + timedelta(hours=1), "approve": start + timedelta(hours=5),
+             "mark_sent": sent_at or now, "acknowledge": (sent_at or now) + timedelta(days=ack_after),
+             "fulfil": (sent_at or now) + timedelta(days=5)}
+    for action in chain:
+        if action == "approve" and req.state == "approved":
+            continue  # the route needs no approval: the investigator's own authority issued it
+        actor = users["prosecutor@demo.lawreq"] if action == "approve" else (
+            users["liaison@demo.lawreq"] if action in ("mark_sent", "acknowledge", "fulfil") else investigator)
+        data_ = {"channel": "provider portal", "provider_reference": f"DEMO-{req.id:04d}"} \
+            if action == "mark_sent" else {}
+        if action == "acknowledge":
+            data_ = {"received_at": times["acknowledge"]}
+        services.transition(db, services.Ctx(actor, key, rules, now=times[action], signing=signing), req, action,
+                            data=data_, note="Demo data" if action == "approve" else None)
+    return req

@@ -1,13 +1,16 @@
 """Import every model so ``Base.metadata`` is complete (Alembic, ``create_all`` in tests)."""
 
+from lawreq.answers.models import AnswerFile, IdentifierOutcome
 from lawreq.audit.models import AuditEntry, AuditHead
 from lawreq.auth.models import ApiToken, AuthSession, RecoveryCode, Unit, User, memberships
 from lawreq.db import Base
 from lawreq.deadlines.models import Deadline, Notification, Reminder
+from lawreq.handoffs.models import WorkflowMessage
 from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import Attachment, Case, LegalRequest, RequestEvent
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline", "IssuedDocument",
-    "LegalRequest", "Notification", "RecoveryCode", "Reminder", "RequestEvent", "Unit", "User", "memberships",
+    "AnswerFile", "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
+    "IdentifierOutcome", "IssuedDocument", "LegalRequest", "Notification", "RecoveryCode", "Reminder",
+    "RequestEvent", "Unit", "User", "WorkflowMessage", "memberships",
 ]

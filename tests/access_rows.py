@@ -114,3 +114,35 @@ ROWS.update({
     "verify.index": ("GET", {"anon": 200, "investigator": 200, "approver": 200, "liaison_officer": 200,
                              "rules_maintainer": 200, "admin": 200, "other_unit": 200}),
 })
+
+# answers (the provider's answer on file)
+ROWS.update({
+    "answers.upload": ("POST", {"anon": "login", "investigator": 403, "approver": 403, "rules_maintainer": 403,
+                                "other_unit": 403, "liaison_officer": "ok", "admin": "ok"}),
+    # no file 1 on the world's request: 404 for everyone who may ask (tests/answers has the real downloads)
+    "answers.download": ("GET", {"anon": "login", "investigator": 404, "approver": 404, "liaison_officer": 404,
+                                 "rules_maintainer": 404, "other_unit": 404, "admin": 404}),
+    "answers.outcomes": ("POST", {"anon": "login", "investigator": 403, "approver": 403, "rules_maintainer": 403,
+                                  "other_unit": 403, "liaison_officer": "ok", "admin": "ok"}),
+})
+
+# cases can be edited by their unit
+ROWS.update({
+    "legal_requests.edit_case": ("GET", {"anon": "login", "investigator": 200, "admin": 200, "liaison_officer": 403,
+                                         "approver": 403, "rules_maintainer": 403, "other_unit": 404}),
+})
+
+# the audit page (admins only)
+_ADMIN_ONLY = {"anon": "login", "admin": 200, "investigator": 403, "approver": 403, "liaison_officer": 403,
+               "rules_maintainer": 403, "other_unit": 403}
+ROWS.update({
+    "audit_admin.index": ("GET", _ADMIN_ONLY),
+    "audit_admin.export": ("GET", _ADMIN_ONLY),
+    "audit_admin.verify": ("POST", _ADMIN_ONLY),
+})
+
+# the provider's answer over the API: a session cookie opens nothing (the matrix posts; the PUT route says 405)
+ROWS.update({
+    "api.answer": ("GET", _NO_COOKIE_AUTH),
+    "api.record_outcomes": ("PUT", {"anon": 405, "investigator": 405, "liaison_officer": 405}),
+})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lawreq.api import deadlines, docs, reference, requests, statistics  # noqa: F401  (registration)
+from lawreq.api import answers, deadlines, docs, reference, requests, statistics  # noqa: F401  (registration)
 from lawreq.api.blueprint import bp
 
 __all__ = ["bp"]

@@ -31,6 +31,10 @@ class ReminderSettingsForm(FlaskForm):
         "Reminders for periods of hours", validators=[Length(max=200), _offsets],
         description="For emergency periods such as 8 hours: -PT2H, PT0S")
 
+    handoff_email = BooleanField("E-mail", description="When a request waits for you, was returned or approved, "
+                                                       "or the addressee refused or answered in part.")
+    handoff_in_app = BooleanField("In-app notification")
+
     def validate_in_app(self, field: BooleanField) -> None:
         if not (self.email.data or field.data):
             raise ValidationError("Choose at least one channel: without one you would never hear of a deadline.")

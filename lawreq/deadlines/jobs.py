@@ -6,8 +6,11 @@ the claim is one conditional UPDATE over a ``FOR UPDATE SKIP LOCKED`` subquery o
 the claim is committed and each outcome is committed on its own, so a crash loses nothing (rows stuck in
 ``sending`` go back to ``pending`` once their lease ends) and can resend at most the one message that was in
 flight, which its deterministic Message-ID makes recognisable. In-app reminders are written in the same
-transaction that marks them sent: exactly once. Without SMTP (no sender), e-mail reminders are marked ``skipped``:
-no attempt and no admin alert, since nothing failed.
+transaction that marks them sent: exactly once. What one sweeper claims for one user on one channel goes out as
+one :class:`Digest` (one mail, one in-app notification listing every item due), never one message per clock
+(a sweep claims in batches of ``batch``; only a user with more items than that in one sweep gets more than one).
+Without SMTP (no sender), e-mail reminders are marked ``skipped``: no attempt and no admin alert, since nothing
+failed.
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
 from lawreq.auth.models import Unit, User
-from lawreq.deadlines.mail import SKIPPED_NO_SMTP, Delivery, PermanentDeliveryError
+from lawreq.deadlines.mail import SKIPPED_NO_SMTP, Delivery, Digest, PermanentDeliveryError
 from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.legal_requests.models import LegalRequest
 
@@ -35,7 +38,7 @@ MAX_ATTEMPTS = 5
 #: Wait before the next try after the n-th failed attempt (the last value repeats).
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 
-Sender = Callable[[Delivery], None]
+Sender = Callable[[Digest], None]
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,8 @@ def sweep_due_reminders(db_factory: Callable[[], Session], now: datetime, sender
         token = f"{worker_id[:46]}:{secrets.token_hex(8)}"
         deliveries = _claim(db_factory, now, token, batch, lease)
         result += SweepResult(claimed=len(deliveries))
-        for delivery in deliveries:
-            result += _deliver(db_factory, now, token, delivery, sender, max_attempts)
+        for digest in group(deliveries):
+            result += _deliver(db_factory, now, token, digest, sender, max_attempts)
         if len(deliveries) < batch:
             return result
 
@@ -136,70 +139,86 @@ def _claim(db_factory: Callable[[], Session], now: datetime, token: str, batch: 
                      offset_seconds=r[11], escalation=r[12]) for r in rows]
 
 
-def _mine(delivery: Delivery, token: str):
-    return and_(Reminder.id == delivery.reminder_id, Reminder.claimed_by == token, Reminder.status == "sending")
+def group(deliveries: list[Delivery]) -> list[Digest]:
+    """One digest per (user, channel), items in due order, digests in the order of their first item."""
+    groups: dict[tuple[int, str], list[Delivery]] = {}
+    for delivery in deliveries:
+        groups.setdefault((delivery.user_id, delivery.channel), []).append(delivery)
+    return [Digest(tuple(items)) for items in groups.values()]
 
 
-def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery,
+def _mine(digest: Digest, token: str):
+    return and_(Reminder.id.in_(digest.reminder_ids), Reminder.claimed_by == token, Reminder.status == "sending")
+
+
+def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, digest: Digest,
              sender: Sender | None, max_attempts: int) -> SweepResult:
-    if delivery.channel == "in_app":
+    n = len(digest.items)
+    if digest.channel == "in_app":
         with _transaction(db_factory) as conn:
-            if conn.execute(update(Reminder).where(_mine(delivery, token))
+            if conn.execute(update(Reminder).where(_mine(digest, token))
                             .values(status="sent", sent_at=now, last_error=None)).rowcount:
-                conn.execute(insert(Notification).values(user_id=delivery.user_id, request_id=delivery.request_id,
-                                                         kind="reminder", message=delivery.summary(), created_at=now))
-        return SweepResult(sent=1)
+                conn.execute(insert(Notification).values(user_id=digest.user_id, request_id=digest.request_id,
+                                                         kind="reminder", message=digest.summary(), created_at=now))
+        return SweepResult(sent=n)
     if sender is None:
-        return _skip(db_factory, now, token, delivery)
+        return _skip(db_factory, now, token, digest)
     try:
-        sender(delivery)
+        sender(digest)
     except PermanentDeliveryError as exc:
-        log.warning("reminder %s refused for good: %s", delivery.reminder_id, exc)
-        _give_up(db_factory, now, token, delivery, "failed", str(exc))
-        return SweepResult(failed=1)
+        log.warning("reminders %s refused for good: %s", digest.reminder_ids, exc)
+        _give_up(db_factory, now, token, digest, "failed", str(exc))
+        return SweepResult(failed=n)
     except Exception as exc:  # noqa: BLE001 - any other failure is temporary: retry, never block the others
-        log.warning("reminder %s not delivered (will retry): %r", delivery.reminder_id, exc)
-        return _retry(db_factory, now, token, delivery, repr(exc), max_attempts)
+        log.warning("reminders %s not delivered (will retry): %r", digest.reminder_ids, exc)
+        return _retry(db_factory, now, token, digest, repr(exc), max_attempts)
     with _transaction(db_factory) as conn:
-        conn.execute(update(Reminder).where(_mine(delivery, token)).values(status="sent", sent_at=now,
-                                                                           last_error=None))
-    return SweepResult(sent=1)
+        conn.execute(update(Reminder).where(_mine(digest, token)).values(status="sent", sent_at=now,
+                                                                         last_error=None))
+    return SweepResult(sent=n)
 
 
-def _skip(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery) -> SweepResult:
-    """No e-mail on this instance: mark the e-mail reminder ``skipped``; not a failure, so no admin is alerted.
+def _skip(db_factory: Callable[[], Session], now: datetime, token: str, digest: Digest) -> SweepResult:
+    """No e-mail on this instance: mark the e-mail reminders ``skipped``; not a failure, so no admin is alerted.
 
-    Someone who chose e-mail only (no in-app reminder for the same offset) is told in-app instead: a legal
-    deadline must not pass unannounced because the instance has no mail server.
+    Items of someone who chose e-mail only (no in-app reminder for the same offset) are told in-app instead, in
+    one notification: a legal deadline must not pass unannounced because the instance has no mail server.
     """
     this, twin = aliased(Reminder), aliased(Reminder)
-    in_app_twin = (select(twin.id).where(this.id == delivery.reminder_id, twin.channel == "in_app",
-                                         twin.deadline_id == this.deadline_id, twin.user_id == this.user_id,
-                                         twin.offset_seconds == this.offset_seconds).limit(1))
+    untold = []
     with _transaction(db_factory) as conn:
-        told_in_app = conn.scalar(in_app_twin) is not None
-        note = SKIPPED_NO_SMTP if told_in_app else f"{SKIPPED_NO_SMTP}; told in-app instead"
-        if conn.execute(update(Reminder).where(_mine(delivery, token))
-                        .values(status="skipped", last_error=note)).rowcount and not told_in_app:
-            conn.execute(insert(Notification).values(user_id=delivery.user_id, request_id=delivery.request_id,
-                                                     kind="reminder", message=delivery.summary(), created_at=now))
-    return SweepResult(skipped=1)
+        for item in digest.items:
+            in_app_twin = (select(twin.id).where(this.id == item.reminder_id, twin.channel == "in_app",
+                                                 twin.deadline_id == this.deadline_id, twin.user_id == this.user_id,
+                                                 twin.offset_seconds == this.offset_seconds).limit(1))
+            told_in_app = conn.scalar(in_app_twin) is not None
+            note = SKIPPED_NO_SMTP if told_in_app else f"{SKIPPED_NO_SMTP}; told in-app instead"
+            if conn.execute(update(Reminder).where(_mine(Digest((item,)), token))
+                            .values(status="skipped", last_error=note)).rowcount and not told_in_app:
+                untold.append(item)
+        if untold:
+            rest = Digest(tuple(untold))
+            conn.execute(insert(Notification).values(user_id=rest.user_id, request_id=rest.request_id,
+                                                     kind="reminder", message=rest.summary(), created_at=now))
+    return SweepResult(skipped=len(digest.items))
 
 
-def _retry(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery, error: str,
+def _retry(db_factory: Callable[[], Session], now: datetime, token: str, digest: Digest, error: str,
            max_attempts: int) -> SweepResult:
+    n = len(digest.items)
     with _transaction(db_factory) as conn:
-        attempts = conn.scalar(select(Reminder.attempts).where(Reminder.id == delivery.reminder_id)) or 0
+        attempts = conn.scalar(select(func.max(Reminder.attempts))
+                               .where(Reminder.id.in_(digest.reminder_ids))) or 0
         if attempts < max_attempts:
             wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
-            conn.execute(update(Reminder).where(_mine(delivery, token)).values(
+            conn.execute(update(Reminder).where(_mine(digest, token)).values(
                 status="pending", claimed_by=None, claimed_until=now + wait, last_error=error[:2000]))
-            return SweepResult(retried=1)
-    _give_up(db_factory, now, token, delivery, "dead", f"gave up after {attempts} attempts: {error}")
-    return SweepResult(failed=1)
+            return SweepResult(retried=n)
+    _give_up(db_factory, now, token, digest, "dead", f"gave up after {attempts} attempts: {error}")
+    return SweepResult(failed=n)
 
 
-def _give_up(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Delivery, status: str,
+def _give_up(db_factory: Callable[[], Session], now: datetime, token: str, delivery: Digest, status: str,
              error: str) -> None:
     """Mark the reminder failed/dead and tell the admins in-app, since its recipient will never hear of it."""
     with _transaction(db_factory) as conn:
@@ -207,7 +226,8 @@ def _give_up(db_factory: Callable[[], Session], now: datetime, token: str, deliv
                             .values(status=status, last_error=error[:2000])).rowcount:
             return
         message = (f"A reminder e-mail to {delivery.email} about {delivery.reference} "
-                   f"({delivery.kind_words}) could not be delivered ({status}): {error[:300]}")
+                   f"({', '.join(d.kind_words for d in delivery.items)}) could not be delivered ({status}): "
+                   f"{error[:300]}")
         admins = conn.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
         if admins:
             conn.execute(insert(Notification), [

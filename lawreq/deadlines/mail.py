@@ -7,6 +7,7 @@ crash between sending and marking is recognisable as the same message.
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -80,6 +81,116 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Digest:
+    """Every reminder one user gets on one channel in one sweep: one message listing them all (a request with
+    four clocks due at once makes one mail, not four)."""
+
+    items: tuple[Delivery, ...]
+
+    @property
+    def first(self) -> Delivery:
+        return self.items[0]
+
+    @property
+    def shown(self) -> tuple[Delivery, ...]:
+        """The items to list: of several offsets of one deadline claimed together (a scheduler that was down),
+        only the latest, so one deadline is one line."""
+        latest: dict[tuple[int, str, datetime], Delivery] = {}
+        for d in self.items:
+            key = (d.request_id, d.kind, d.due_at)
+            if key not in latest or d.offset_seconds > latest[key].offset_seconds:
+                latest[key] = d
+        return tuple(latest.values())
+
+    @property
+    def user_id(self) -> int:
+        return self.first.user_id
+
+    @property
+    def email(self) -> str:
+        return self.first.email
+
+    @property
+    def name(self) -> str:
+        return self.first.name
+
+    @property
+    def channel(self) -> str:
+        return self.first.channel
+
+    @property
+    def reminder_ids(self) -> tuple[int, ...]:
+        return tuple(d.reminder_id for d in self.items)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d.reference for d in self.items))
+
+    @property
+    def reference(self) -> str:
+        return ", ".join(self.references)
+
+    @property
+    def request_id(self) -> int | None:
+        """The request when every item is about the same one (the in-app notification links to it)."""
+        ids = {d.request_id for d in self.items}
+        return ids.pop() if len(ids) == 1 else None
+
+    @property
+    def escalation(self) -> bool:
+        return any(d.escalation for d in self.items)
+
+    @property
+    def overdue(self) -> bool:
+        return any(d.offset_seconds > 0 for d in self.items)
+
+    @property
+    def message_id(self) -> str:
+        """Derived from the reminder ids, so a resend of the same group after a crash is recognisable."""
+        if len(self.items) == 1:
+            return self.first.message_id
+        ids = ".".join(str(i) for i in sorted(self.reminder_ids))
+        return f"<reminders-{hashlib.sha256(ids.encode()).hexdigest()[:20]}@lawreq.invalid>"
+
+    @property
+    def subject(self) -> str:
+        prefix = "Overdue" if self.overdue else "Deadline"
+        shown = self.shown
+        if len(shown) == 1:
+            d = shown[0]
+            return f"{prefix}: {d.reference} {d.kind_words} {d.when_words}"
+        return f"{prefix}: {len(shown)} deadlines need you ({self.reference})"
+
+    def summary(self) -> str:
+        """The in-app text: one line per deadline."""
+        shown = self.shown
+        if len(shown) == 1:
+            return shown[0].summary()
+        return f"{len(shown)} deadlines need you: " + "; ".join(d.summary() for d in shown)
+
+
+@dataclass(frozen=True)
+class HandoffMail:
+    """One workflow message for delivery (a :class:`lawreq.handoffs.models.WorkflowMessage`, read while claimed)."""
+
+    message_row_id: int
+    user_id: int
+    email: str
+    name: str
+    channel: str
+    request_id: int
+    reference: str
+    kind: str
+    urgent: bool
+    subject: str
+    body: str
+
+    @property
+    def message_id(self) -> str:
+        return f"<handoff-{self.message_row_id}@lawreq.invalid>"
+
+
+@dataclass(frozen=True)
 class SmtpSettings:
     host: str
     port: int
@@ -101,36 +212,67 @@ class SmtpSettings:
                    templates_dir=config["TEMPLATES_DIR"])
 
 
-def build_message(delivery: Delivery, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
-    """The reminder as a multipart plain-text + HTML message."""
+def build_message(digest: Digest | Delivery, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
+    """The reminders of one digest as one multipart plain-text + HTML message."""
+    if isinstance(digest, Delivery):
+        digest = Digest((digest,))
     env = _environment(templates_dir)
-    context = {"d": delivery, "link": f"{base_url.rstrip('/')}/requests/{delivery.request_id}"}
+    base = base_url.rstrip("/")
+    shown = digest.shown
+    context = {"digest": digest, "d": shown[0], "link": f"{base}/requests/{shown[0].request_id}",
+               "items": [(d, f"{base}/requests/{d.request_id}") for d in shown]}
     msg = EmailMessage()
-    prefix = "Overdue" if delivery.offset_seconds > 0 else "Deadline"
-    msg["Subject"] = f"{prefix}: {delivery.reference} {delivery.kind_words} {delivery.when_words}"
+    msg["Subject"] = digest.subject
     msg["From"] = sender
-    msg["To"] = delivery.email
-    msg["Message-ID"] = delivery.message_id
-    msg["Date"] = format_datetime(delivery.due_at)
+    msg["To"] = digest.email
+    msg["Message-ID"] = digest.message_id
+    msg["Date"] = format_datetime(min(d.due_at for d in digest.items))
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(env.get_template("emails/reminder.txt").render(context))
     msg.add_alternative(env.get_template("emails/reminder.html").render(context), subtype="html")
     return msg
 
 
+def build_handoff_message(mail: HandoffMail, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
+    """A workflow hand-off as a multipart message; urgent ones carry the priority headers mail clients show."""
+    env = _environment(templates_dir)
+    context = {"m": mail, "link": f"{base_url.rstrip('/')}/requests/{mail.request_id}"}
+    msg = EmailMessage()
+    msg["Subject"] = mail.subject
+    msg["From"] = sender
+    msg["To"] = mail.email
+    msg["Message-ID"] = mail.message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    if mail.urgent:
+        msg["Importance"] = "high"
+        msg["X-Priority"] = "1"
+    msg.set_content(env.get_template("emails/handoff.txt").render(context))
+    msg.add_alternative(env.get_template("emails/handoff.html").render(context), subtype="html")
+    return msg
+
+
 class SmtpSender:
-    """Sends one reminder per call; a new connection each time keeps failures independent of each other."""
+    """Sends one reminder digest per call; a new connection each time keeps failures independent of each other."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
 
-    def __call__(self, delivery: Delivery) -> None:
+    def __call__(self, digest: Digest | Delivery) -> None:
         s = self.settings
-        msg = build_message(delivery, sender=s.sender, base_url=s.base_url, templates_dir=s.templates_dir)
+        self.deliver(build_message(digest, sender=s.sender, base_url=s.base_url, templates_dir=s.templates_dir))
+
+    def handoff(self, mail: HandoffMail) -> None:
+        """Send one workflow hand-off (the sender the hand-off sweep uses)."""
+        s = self.settings
+        self.deliver(build_handoff_message(mail, sender=s.sender, base_url=s.base_url,
+                                           templates_dir=s.templates_dir))
+
+    def deliver(self, msg: EmailMessage) -> None:
+        """Send, classifying a refusal that retrying cannot fix as :class:`PermanentDeliveryError`."""
         try:
             self._send(msg)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentDeliveryError(f"recipient {delivery.email} refused: {exc.recipients}") from exc
+            raise PermanentDeliveryError(f"recipient {msg['To']} refused: {exc.recipients}") from exc
         except smtplib.SMTPResponseException as exc:
             if 500 <= exc.smtp_code < 600:
                 raise PermanentDeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc

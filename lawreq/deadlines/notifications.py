@@ -23,7 +23,8 @@ def notify(db: Session, user_ids: Iterable[int], *, kind: str, message: str,
 
 def recent(db: Session, user_id: int, limit: int = 100) -> list[Notification]:
     return list(db.scalars(select(Notification).where(Notification.user_id == user_id)
-                           .order_by(Notification.read_at.is_not(None), Notification.id.desc()).limit(limit)))
+                           .order_by(Notification.read_at.is_not(None), Notification.urgent.desc(),
+                                     Notification.id.desc()).limit(limit)))
 
 
 def mark_read(db: Session, user_id: int, at: datetime, notification_id: int | None = None) -> int:

@@ -45,9 +45,16 @@ def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
 
 def run_sweep(app: Flask) -> str:
     """One sweep now, inside the app's context; returns the summary line."""
+    from lawreq.handoffs.jobs import sweep_due_handoffs
+
     with app.app_context():
-        result = sweep_due_reminders(db.session, utcnow(), sender_for(app.config), worker_id=worker_id())
-    return result.summary()
+        sender = sender_for(app.config)
+        now = utcnow()
+        result = sweep_due_reminders(db.session, now, sender, worker_id=worker_id())
+        handoffs = sweep_due_handoffs(db.session, now, sender.handoff if sender else None, worker_id=worker_id())
+    if not (handoffs.claimed or handoffs.recovered):
+        return result.summary()
+    return result.summary() + "; hand-offs: " + handoffs.summary().removeprefix("reminders: ")
 
 
 def _tick(app: Flask) -> None:

@@ -17,6 +17,8 @@ from lawreq.deadlines.ical import CalendarEvent, build_calendar
 from lawreq.deadlines.mail import email_enabled
 from lawreq.deadlines.offsets import format_offset
 from lawreq.deadlines.queries import preservation_ledger, token_hash, user_for_feed, watched_deadlines
+from lawreq.handoffs.services import channels_of as handoff_channels
+from lawreq.handoffs.services import set_channels as set_handoff_channels
 from lawreq.deadlines.services import DeadlineSetupError, alert_at, parse_preferences, preferences_of
 from lawreq.legal_requests.queries import request_or_404
 
@@ -60,12 +62,16 @@ def settings():
         form.in_app.data = "in_app" in prefs.channels
         form.day_offsets.data = ", ".join(format_offset(d) for d in prefs.day_offsets)
         form.hour_offsets.data = ", ".join(format_offset(d) for d in prefs.hour_offsets)
+        form.handoff_email.data = "email" in handoff_channels(user)
+        form.handoff_in_app.data = "in_app" in handoff_channels(user)
     elif form.validate_on_submit():
         chosen = parse_preferences({
             "channels": [c for c, on in (("email", form.email.data), ("in_app", form.in_app.data)) if on],
             "day_offsets": split_offsets(form.day_offsets.data),
             "hour_offsets": split_offsets(form.hour_offsets.data)})
         user.preferences = {**(user.preferences or {}), "reminders": chosen.to_json()}
+        set_handoff_channels(user, [c for c, on in (("email", form.handoff_email.data),
+                                                     ("in_app", form.handoff_in_app.data)) if on])
         db.session.commit()
         flash("Reminder settings saved; they apply to deadlines that start from now on.", "success")
         return redirect(url_for("deadlines.settings"))

@@ -27,6 +27,8 @@ from lawreq.workflow.states import REFUSAL_REASONS
 class CaseForm(FlaskForm):
     reference = StringField("Case reference", validators=[DataRequired(), Length(max=80)],
                             description="Your unit's file number, e.g. 2026/CSA/0412.")
+    title = StringField("Title", validators=[Optional(), Length(max=200)],
+                        description="A short name colleagues recognise the case by (optional).")
     unit = SelectField("Unit", coerce=int)
     offence = SelectField("Offence", validators=[DataRequired()])
     max_penalty_years = DecimalField("Maximum penalty in the issuing State (years)", places=1,

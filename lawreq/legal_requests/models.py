@@ -21,6 +21,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     reference: Mapped[str] = mapped_column(String(80))
+    #: A short name colleagues recognise the case by (the reference is the file number).
+    title: Mapped[str | None] = mapped_column(String(200))
     offence: Mapped[str] = mapped_column(String(64))
     max_penalty_years: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[str] = mapped_column(Text, default="")

@@ -19,6 +19,7 @@ from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.services import awaits_recognition, on_transition
 from lawreq.legal_requests import details as details_schema
+from lawreq.handoffs import services as handoffs
 from lawreq.legal_requests import permissions
 from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
 from lawreq.workflow.states import ACTIONS, EDITABLE, TransitionError, apply
@@ -58,10 +59,11 @@ def snapshot(req: LegalRequest) -> dict[str, Any]:
 # --- cases -----------------------------------------------------------------------------------------------------
 def create_case(db: Session, ctx: Ctx, unit: Unit, *, reference: str, offence: str,
                 max_penalty_years: float | None, summary: str, offence_country: str | None,
-                committed_online: bool = True) -> Case:
+                committed_online: bool = True, title: str | None = None) -> Case:
     if not permissions.can_create_case(ctx.actor) or (ctx.actor.role != "admin" and unit.id not in ctx.actor.unit_ids):
         raise NotPermitted("cannot create a case in this unit")
-    case = Case(unit_id=unit.id, reference=reference.strip(), offence=offence, max_penalty_years=max_penalty_years,
+    case = Case(unit_id=unit.id, reference=reference.strip(), title=(title or "").strip() or None,
+                offence=offence, max_penalty_years=max_penalty_years,
                 summary=summary, offence_country=offence_country, committed_online=committed_online,
                 created_by_id=ctx.actor.id)
     db.add(case)
@@ -70,15 +72,31 @@ def create_case(db: Session, ctx: Ctx, unit: Unit, *, reference: str, offence: s
     return case
 
 
-def update_case(db: Session, ctx: Ctx, case: Case, **changes: Any) -> Case:
+#: What a case's unit may change after opening it (the unit itself never: scoping follows it).
+CASE_FIELDS = ("reference", "title", "summary", "offence", "max_penalty_years", "offence_country", "committed_online")
+
+
+def update_case(db: Session, ctx: Ctx, case: Case, **changes: Any) -> list[str]:
+    """Apply the changes that differ; audit the changed field names (values as digests). Returns those names.
+
+    Requests already started keep the facts they were built with: the rules' answer for a request in flight
+    must not change under it (the same reason a request pins its rules version).
+    """
     if not permissions.can_view_case(ctx.actor, case) or ctx.actor.role not in ("investigator", "admin"):
         raise NotPermitted("cannot edit this case")
-    before = {k: getattr(case, k) for k in changes}
-    for key, value in changes.items():
-        setattr(case, key, value)
+    unknown = set(changes) - set(CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a case field: {', '.join(sorted(unknown))}")
+    changed = [k for k in CASE_FIELDS if k in changes and getattr(case, k) != changes[k]]
+    if not changed:
+        return []
+    before = {k: getattr(case, k) for k in changed}
+    for key in changed:
+        setattr(case, key, changes[key])
     db.flush()
-    record(db, ctx.audit_key, actor=ctx.actor, action="case.updated", obj=case, before=before, after=changes)
-    return case
+    record(db, ctx.audit_key, actor=ctx.actor, action="case.updated", obj=case, before=before,
+           after={k: changes[k] for k in changed}, detail={"changed": changed})
+    return changed
 
 
 # --- requests --------------------------------------------------------------------------------------------------
@@ -291,6 +309,7 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
     record(db, ctx.audit_key, actor=ctx.actor, action=f"request.{action}", obj=req, before=before,
            after=snapshot(req), detail=_audit_detail(ctx, action, data))
     on_transition(db, req, action, at, ctx.rules, data=data)
+    handoffs.on_transition(db, req, action, ctx.actor, at, note)
     db.flush()
     _documents(db, ctx, req, action, prepared if issue else False)
     return event

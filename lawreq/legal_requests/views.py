@@ -67,7 +67,7 @@ def new_case():
                 db.session, ctx(), unit, reference=form.reference.data, offence=form.offence.data,
                 max_penalty_years=float(form.max_penalty_years.data) if form.max_penalty_years.data is not None else None,
                 summary=form.summary.data, offence_country=form.offence_country.data,
-                committed_online=form.committed_online.data)
+                committed_online=form.committed_online.data, title=form.title.data)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -88,6 +88,38 @@ def case(case_id: int):
     return render_template("legal_requests/case.html", case=case, requests=list(rows),
                            offence=current_app.extensions["lawreq.rules"].offences.get(case.offence),
                            start_form=ActionForm(), can_start=current_user.role in ("investigator", "admin"))
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@roles_required("investigator", "admin")
+def edit_case(case_id: int):
+    """Correct a case after opening it; the unit's own members only (another unit's case is a 404)."""
+    case = case_or_404(db.session, current_user, case_id)
+    form = CaseForm(obj=case if request.method == "GET" else None, rules=current_app.extensions["lawreq.rules"],
+                    units=[case.unit])
+    del form.unit
+    if request.method == "GET" and case.offence_country:
+        form.offence_country.data = case.offence_country
+    if form.validate_on_submit():
+        penalty = float(form.max_penalty_years.data) if form.max_penalty_years.data is not None else None
+        try:
+            changed = services.update_case(
+                db.session, ctx(), case, reference=form.reference.data.strip(),
+                title=(form.title.data or "").strip() or None, summary=form.summary.data, offence=form.offence.data,
+                max_penalty_years=penalty, offence_country=form.offence_country.data,
+                committed_online=form.committed_online.data)
+            db.session.commit()
+        except services.NotPermitted:
+            db.session.rollback()
+            abort(403)
+        except IntegrityError:
+            db.session.rollback()
+            form.reference.errors.append("Your unit already has a case with this reference.")
+        else:
+            flash(f"Case {case.reference} saved ({', '.join(c.replace('_', ' ') for c in changed)} changed)."
+                  if changed else "Nothing was changed.", "success" if changed else "info")
+            return redirect(url_for("legal_requests.case", case_id=case.id))
+    return render_template("legal_requests/case_form.html", form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/requests", methods=["POST"])

@@ -279,11 +279,12 @@ class DetailsForm(WizardForm):
             out[name] = value
         return out
 
-    def load(self, details: Mapping[str, Any]) -> None:
-        """Show saved answers (and the target step's period as the default time range)."""
+    def load(self, details: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> None:
+        """Show saved answers; where there is none, ``defaults`` (what the case already says) and the target
+        step's period as the time range."""
         period = details.get("period") or {}
         defaults = {"time_range_start": _period_edge(period.get("start")),
-                    "time_range_end": _period_edge(period.get("end"), end=True)}
+                    "time_range_end": _period_edge(period.get("end"), end=True), **(defaults or {})}
         for name in self.specs:
             value = details.get(name, defaults.get(name))
             field = self[name]

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from lawreq import db
@@ -147,8 +148,9 @@ def _version(form: Any) -> int:
 
 
 def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], dict[str, Any]],
-            render: Callable[[str | None], str]) -> Any:
-    """The POST half every step shares: valid → save and move; Back on an invalid form → move without saving."""
+            render: Callable[[str | None], str], stash: Callable[[], bool] | None = None) -> Any:
+    """The POST half every step shares: valid → save and move; Back on an invalid form → move without saving
+    (a step with ``stash`` keeps what was typed as unsaved text first, so neither an error nor Back loses it)."""
     if form.is_submitted():
         if form.validate():
             response = _save(req, step_id, form, **changes())
@@ -159,10 +161,67 @@ def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], di
                     flash(warning, "warning")
                 return response
             return render(CONFLICT)
+        kept = stash() if stash is not None else False
         if form.back.data:
-            flash("Your changes on that step were incomplete and were not saved.", "warning")
+            flash("Your changes on that step were incomplete: they are kept as unsaved text and shown again when "
+                  "you come back." if kept else "Your changes on that step were incomplete and were not saved.",
+                  "warning")
             return redirect(url_for(".step", request_id=req.id, step=wizard.previous_step(step_id)))
     return render(None)
+
+
+# --- unsaved text (details step): kept on a failed save, autosaved by static/js/autosave.js -------------------
+UNSAVED = "unsaved"
+
+
+def typed_text(form: Any) -> dict[str, Any]:
+    """What the user typed into the route's own fields, as posted (only those field names, bounded)."""
+    out: dict[str, Any] = {}
+    for name in form.specs:
+        if name not in request.form:
+            continue
+        values = [v[:4000] for v in request.form.getlist(name)[:50]]
+        out[name] = values if len(values) > 1 or form.specs[name].type == "multiselect" else values[0]
+    return out
+
+
+def stash_typed(req: LegalRequest, step_id: str, form: Any) -> bool:
+    """Keep the typed text in ``details["unsaved"]`` without validating it or moving the step; the draft's
+    answers stay as they were. False (nothing kept) on a version conflict: the page says so."""
+    typed = typed_text(form)
+    current = (req.details.get(UNSAVED) or {})
+    if current.get("step") == step_id and current.get("fields") == typed:
+        return True
+    try:
+        services.save_draft(db.session, ctx(), req, expected_version=_version(form), details={
+            UNSAVED: {"step": step_id, "fields": typed, "at": utcnow().isoformat(timespec="seconds")}})
+        db.session.commit()
+    except (services.ConflictError, StaleDataError):
+        db.session.rollback()
+        return False
+    form.version.data = str(req.version)
+    return True
+
+
+def restore_typed(req: LegalRequest, step_id: str, form: Any) -> str | None:
+    """Put unsaved text back into the form (as if just posted); returns when it was kept, or None."""
+    unsaved = req.details.get(UNSAVED) or {}
+    if unsaved.get("step") != step_id or not unsaved.get("fields"):
+        return None
+    for name, value in unsaved["fields"].items():
+        if name in form.specs:
+            form[name].process(MultiDict([(name, v) for v in (value if isinstance(value, list) else [value])]))
+    return unsaved.get("at")
+
+
+def autosave(req: LegalRequest, step_id: str, form: Any) -> Any:
+    """The script's periodic POST: keep the typed text, answer with the draft's new version (the page's form
+    carries it, so the user's next real save is not taken for a colleague's)."""
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        return jsonify(saved=False, error="Your session expired: reload the page."), 400
+    if not stash_typed(req, step_id, form):
+        return jsonify(saved=False, error="Someone else saved this draft: reload to see their version."), 409
+    return jsonify(saved=True, version=req.version, at=(req.details.get(UNSAVED) or {}).get("at"))
 
 
 def duplicates_of(req: LegalRequest) -> list[deconfliction.Match]:
@@ -266,10 +325,27 @@ def _details(req: LegalRequest) -> Any:
         flash("The chosen route is not open for the draft's current facts: choose a route again.", "warning")
         return redirect(url_for(".step", request_id=req.id, step="route"))
     form = DetailsForm.for_route(route, emergency=req.emergency, zone=_unit_zone(req), version=str(req.version))
+    if form.is_submitted() and request.form.get("autosave"):
+        return autosave(req, "details", form)
+    restored = None
     if not form.is_submitted():
-        form.load(_readable(req, route))
-    return _handle(req, "details", form, lambda: {"details": form.answers()},
-                   lambda conflict: _page(req, "details", form, conflict, route=route, zone=_unit_zone(req)))
+        form.load(_readable(req, route), defaults=case_defaults(req))
+        restored = restore_typed(req, "details", form)
+    return _handle(req, "details", form, lambda: {"details": {**form.answers(), UNSAVED: None}},
+                   lambda conflict: _page(req, "details", form, conflict, route=route, zone=_unit_zone(req),
+                                          restored=restored),
+                   stash=lambda: stash_typed(req, "details", form))
+
+
+def case_defaults(req: LegalRequest) -> dict[str, str]:
+    """What the case already says, for the details step's empty fields: its summary, and its offence with the
+    maximum penalty as the start of "offence, statutory provisions and maximum penalty" (the provisions are the
+    investigator's to add). Never overrides an answer of the draft."""
+    case = req.case
+    offence = _rules().offences.get(case.offence)
+    label = offence.label if offence is not None else case.offence.replace("_", " ")
+    penalty = (f"; maximum penalty {case.max_penalty_years:g} years" if case.max_penalty_years is not None else "")
+    return {"facts_summary": case.summary or "", "legal_provisions": f"{label}{penalty}"}
 
 
 def _review(req: LegalRequest) -> Any:
@@ -303,6 +379,13 @@ def review_risks(req: LegalRequest, route: Any, duplicates: list[deconfliction.M
                          provider=rules.providers.get(req.provider_id or ""), rules=rules,
                          rules_version=req.rules_version, today=_today(),
                          duplicates=[(m.reference, m.value) for m in duplicates])
+    if route is not None:
+        for spec in route.fields:
+            wanted = spec.applies == "always" or (spec.applies == "emergency") == bool(req.emergency)
+            if wanted and spec.required and spec.type != "boolean" and req.details.get(spec.name) in (None, "", []):
+                risks.append(review.Risk(f"details_missing_{spec.name}", "form_defect",
+                                         f"“{spec.label}” is not answered", "Open the details step and answer it.",
+                                         "details", acceptable=False))
     if route is not None and (services.approval_group(req, route) != req.approval_authority
                               or route.addressee.country != req.addressee_country):
         risks.insert(0, review.Risk("route_stale", "other", "The facts changed since the route was chosen",

@@ -63,6 +63,9 @@ def home():
         ctx["rules"] = rules
     ctx["unread"] = db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)))
+    ctx["urgent"] = list(db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None), Notification.urgent.is_(True))
+        .order_by(Notification.id.desc()).limit(10)))
     ctx["open_deadlines"] = db.session.scalar(
         select(func.count()).select_from(Deadline).join(LegalRequest).where(
             visible_requests(user), Deadline.satisfied_at.is_(None)))

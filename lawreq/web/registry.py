@@ -6,8 +6,11 @@ from typing import Any
 
 
 def blueprints() -> list[Any]:
+    from lawreq.admin.audit_views import bp as audit_admin
     from lawreq.admin.views import bp as admin
+    from lawreq.answers.views import bp as answers
     from lawreq.api.v1 import bp as api
+    from lawreq.handoffs.at_once import bp as handoffs
     from lawreq.api_tokens.views import bp as api_tokens
     from lawreq.board.views import bp as board
     from lawreq.deadlines.views import bp as deadlines
@@ -17,4 +20,5 @@ def blueprints() -> list[Any]:
     from lawreq.rules_browser.views import bp as rules_browser
     from lawreq.verify.views import bp as verify
 
-    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, verify]
+    return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, audit_admin,
+            answers, handoffs, verify]

@@ -36,6 +36,11 @@ TABLE = {
     "api.deadlines": ("GET", "/api/v1/deadlines", None, READ),
     "api.deadlines_ical": ("GET", "/api/v1/deadlines.ics", None, READ),
     "api.statistics": ("GET", "/api/v1/statistics", None, READ),
+    "api.answer": ("GET", "/api/v1/requests/{draft}/answer", None, OWN),
+    # the draft is not sent: the unit's officer (and admin) are told so; an investigator may not record at all
+    "api.record_outcomes": ("PUT", "/api/v1/requests/{draft}/answer/outcomes",
+                            {"items": [{"position": 0, "outcome": "no_data"}]},
+                            {"investigator": 403, "liaison_officer": 409, "admin": 409, "other_unit": 404, **NO_API}),
 }
 
 

@@ -21,7 +21,9 @@ PAST = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
 def seed(url: str, count: int) -> None:
-    """One request with one deadline and ``count`` due e-mail reminders (offset_seconds keeps them distinct)."""
+    """One request with one deadline and ``count`` due e-mail reminders (offset_seconds keeps them distinct), each
+    for a user of its own: a sweep groups one user's reminders into one message, and here every row must be one
+    delivery so that a duplicate would show."""
     from lawreq.auth.models import Unit, User
     from lawreq.db import make_engine
     from lawreq.deadlines.models import Deadline, Reminder
@@ -31,8 +33,10 @@ def seed(url: str, count: int) -> None:
     with engine.begin() as conn:
         unit = conn.execute(insert(Unit).values(code="U", name="Unit", country="FI", timezone="Europe/Helsinki")
                             .returning(Unit.id)).scalar_one()
-        user = conn.execute(insert(User).values(email="lo@test", name="LO", role="liaison_officer",
-                                                password_hash="x", preferences={}).returning(User.id)).scalar_one()
+        users = conn.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
+            {"email": f"lo{i}@test", "name": f"LO {i}", "role": "liaison_officer", "password_hash": "x",
+             "preferences": {}} for i in range(count)]).scalars().all()
+        user = users[0]
         case = conn.execute(insert(Case).values(unit_id=unit, reference="C", offence="fraud", summary="")
                             .returning(Case.id)).scalar_one()
         req = conn.execute(insert(LegalRequest).values(
@@ -42,7 +46,7 @@ def seed(url: str, count: int) -> None:
             request_id=req, kind="response", due_at=PAST, event_at=PAST, period="P10D", counting="eu_1182_71",
             explanation=[], cite=[]).returning(Deadline.id)).scalar_one()
         conn.execute(insert(Reminder), [
-            {"deadline_id": deadline, "user_id": user, "offset_seconds": -i, "escalation": False,
+            {"deadline_id": deadline, "user_id": users[i], "offset_seconds": -i, "escalation": False,
              "channel": "email", "due_at": PAST - timedelta(seconds=i), "status": "pending", "attempts": 0}
             for i in range(count)])
     engine.dispose()
@@ -66,7 +70,7 @@ def sweeper(url: str, log: str, hang_after: int | None = None, ready: str | None
         if hang_after is not None and delivered == hang_after:
             Path(ready).touch()
             time.sleep(600)  # killed here, mid-sweep, with a claimed batch in flight
-        os.write(fd, f"{delivery.reminder_id}\n".encode())
+        os.write(fd, "".join(f"{i}\n" for i in delivery.reminder_ids).encode())
         delivered += 1
 
     sweep_due_reminders(sessionmaker(bind=engine), now or utcnow(), send, worker_id=f"proc-{os.getpid()}")

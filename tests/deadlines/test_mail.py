@@ -138,3 +138,28 @@ def test_mail_is_retried_after_the_server_was_down(db_session, due_request, team
 def test_settings_without_a_host_are_refused_by_name(app):
     with pytest.raises(PermanentDeliveryError, match="SMTP_HOST is not set"):
         SmtpSettings.from_config({**app.config, "SMTP_HOST": None})
+
+
+def test_one_user_with_three_items_due_gets_one_message_listing_them_all(db_session, rules, team, make_request,
+                                                                        sender, smtp_server):
+    from lawreq.deadlines.models import Notification
+
+    _, captured = smtp_server
+    requests = [make_request(reference=f"LR-2026-GROUP-{n}") for n in (1, 2, 3)]
+    due = [on_transition(db_session, req, "mark_sent", SENT, rules)[0] for req in requests]
+    db_session.commit()
+    now = due[0].due_at - timedelta(days=3)
+
+    result = sweep_due_reminders(db_session, now, sender, worker_id="mail-test")
+
+    assert result.sent == 12  # 3 deadlines x 2 people x 2 channels, every row marked
+    mine = [_parse(raw) for _, rcpts, raw in captured.messages if rcpts == [team["officer"].email]]
+    assert len(mine) == 1
+    msg = mine[0]
+    assert msg["Subject"] == "Deadline: 3 deadlines need you (LR-2026-GROUP-1, LR-2026-GROUP-2, LR-2026-GROUP-3)"
+    text = msg.get_body(("plain",)).get_content()
+    for req in requests:
+        assert req.reference in text and f"http://lawreq.test/requests/{req.id}" in text
+    assert len(captured.messages) == 2  # one for the officer, one for the investigator
+    notes = db_session.scalars(select(Notification).where(Notification.user_id == team["officer"].id)).all()
+    assert len(notes) == 1 and all(req.reference in notes[0].message for req in requests)

@@ -3,9 +3,10 @@
 Any number of sweepers may run at once (several scheduler processes, a manual ``lawreq scheduler --once``):
 the claim is one conditional UPDATE over a ``FOR UPDATE SKIP LOCKED`` subquery on PostgreSQL, and under
 ``BEGIN IMMEDIATE`` on SQLite, so each due reminder is claimed by exactly one sweeper. Delivery happens after
-the claim is committed and each outcome is committed on its own, so a crash loses nothing (rows stuck in
-``sending`` go back to ``pending`` once their lease ends) and can resend at most the one message that was in
-flight, which its deterministic Message-ID makes recognisable. In-app reminders are written in the same
+the claim is committed, over one SMTP connection; each e-mail sent is recorded at once by a cheap commit
+(:class:`_SentLog`), which also renews the claim's lease while a slow server is still taking the batch. A crash
+loses nothing (rows stuck in ``sending`` go back to ``pending`` once their lease ends) and can resend at most the
+one message that was in flight, which its deterministic Message-ID makes recognisable. In-app reminders are written in the same
 transaction that marks them sent: exactly once. What one sweeper claims for one user on one channel goes out as
 one :class:`Digest` (one mail, one in-app notification listing every item due), never one message per clock
 (a sweep claims in batches of ``batch``; only a user with more items than that in one sweep gets more than one).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,8 +79,9 @@ def sweep_due_reminders(db_factory: Callable[[], Session], now: datetime, sender
         token = f"{worker_id[:46]}:{secrets.token_hex(8)}"
         deliveries = _claim(db_factory, now, token, batch, lease)
         result += SweepResult(claimed=len(deliveries))
+        sent = _SentLog(db_factory, now, token, lease)
         for digest in group(deliveries):
-            result += _deliver(db_factory, now, token, digest, sender, max_attempts)
+            result += _deliver(db_factory, now, token, digest, sender, max_attempts, sent)
         if len(deliveries) < batch:
             return result
 
@@ -147,12 +150,52 @@ def group(deliveries: list[Delivery]) -> list[Digest]:
     return [Digest(tuple(items)) for items in groups.values()]
 
 
+class _SentLog:
+    """Records each e-mail the server accepted as sent before the next one goes out, and renews the lease on what
+    this sweeper still holds, so a batch delivered to a slow server never outlives its claim (another sweeper
+    would take it back and send it again).
+
+    Each record is its own short transaction, so a sweeper killed at any point re-sends at most the one message
+    in flight. What makes that affordable at a mail server's pace is the commit: on PostgreSQL it does not wait
+    for the WAL to reach the disk (``synchronous_commit = off``, for these transactions only). A killed sweeper
+    loses nothing by that, since the server keeps the commit; only a crash of the database server itself could
+    forget the last few hundred milliseconds of "sent" marks, and those messages would then go out once more
+    under the same deterministic Message-ID.
+    """
+
+    def __init__(self, db_factory: Callable[[], Session], now: datetime, token: str, lease: timedelta) -> None:
+        self.db_factory, self.now, self.token, self.lease = db_factory, now, token, lease
+        self.started = self.renewed = time.monotonic()
+
+    def add(self, digest: Digest) -> None:
+        self._record(digest.reminder_ids)
+
+    def renew_if_due(self) -> None:
+        """Renew the lease once half of it has passed since the last renewal (a slow server, few messages)."""
+        if time.monotonic() - self.renewed >= self.lease.total_seconds() / 2:
+            self._record(())
+
+    def _record(self, ids: tuple[int, ...]) -> None:
+        mine = and_(Reminder.claimed_by == self.token, Reminder.status == "sending")
+        renew = time.monotonic() - self.renewed >= self.lease.total_seconds() / 4
+        with _transaction(self.db_factory) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            if ids:
+                conn.execute(update(Reminder).where(mine, Reminder.id.in_(ids))
+                             .values(status="sent", sent_at=self.now, last_error=None))
+            if renew or not ids:
+                elapsed = timedelta(seconds=time.monotonic() - self.started)
+                conn.execute(update(Reminder).where(mine).values(claimed_until=self.now + elapsed + self.lease))
+                self.renewed = time.monotonic()
+
+
 def _mine(digest: Digest, token: str):
     return and_(Reminder.id.in_(digest.reminder_ids), Reminder.claimed_by == token, Reminder.status == "sending")
 
 
 def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, digest: Digest,
-             sender: Sender | None, max_attempts: int) -> SweepResult:
+             sender: Sender | None, max_attempts: int, sent: _SentLog) -> SweepResult:
     n = len(digest.items)
     if digest.channel == "in_app":
         with _transaction(db_factory) as conn:
@@ -163,6 +206,7 @@ def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, diges
         return SweepResult(sent=n)
     if sender is None:
         return _skip(db_factory, now, token, digest)
+    sent.renew_if_due()
     try:
         sender(digest)
     except PermanentDeliveryError as exc:
@@ -172,9 +216,7 @@ def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, diges
     except Exception as exc:  # noqa: BLE001 - any other failure is temporary: retry, never block the others
         log.warning("reminders %s not delivered (will retry): %r", digest.reminder_ids, exc)
         return _retry(db_factory, now, token, digest, repr(exc), max_attempts)
-    with _transaction(db_factory) as conn:
-        conn.execute(update(Reminder).where(_mine(digest, token)).values(status="sent", sent_at=now,
-                                                                         last_error=None))
+    sent.add(digest)
     return SweepResult(sent=n)
 
 

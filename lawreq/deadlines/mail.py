@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -252,10 +253,22 @@ def build_handoff_message(mail: HandoffMail, *, sender: str, base_url: str, temp
 
 
 class SmtpSender:
-    """Sends one reminder digest per call; a new connection each time keeps failures independent of each other."""
+    """Sends reminder digests and hand-offs over one SMTP connection, opened on the first message and reused.
+
+    A sweep delivers hundreds of messages: a connection (and TLS handshake, and login) per message would cap the
+    rate at the server's connection setup (about 200 per second to a local relay). After any failure the
+    connection is dropped and the next message opens a new one, so one bad exchange never poisons the rest; an
+    idle connection is checked with NOOP before reuse, since relays close idle sessions. ``close()`` ends the
+    session; the scheduler calls it after each sweep.
+    """
+
+    #: Seconds a connection may sit unused before it is checked (NOOP) rather than trusted.
+    IDLE_CHECK = 10.0
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
+        self._conn: smtplib.SMTP | None = None
+        self._used_at = 0.0
 
     def __call__(self, digest: Digest | Delivery) -> None:
         s = self.settings
@@ -270,27 +283,76 @@ class SmtpSender:
     def deliver(self, msg: EmailMessage) -> None:
         """Send, classifying a refusal that retrying cannot fix as :class:`PermanentDeliveryError`."""
         try:
-            self._send(msg)
+            self._connection().send_message(msg)
+            self._used_at = time.monotonic()
         except smtplib.SMTPRecipientsRefused as exc:
+            self._reset()
             raise PermanentDeliveryError(f"recipient {msg['To']} refused: {exc.recipients}") from exc
         except smtplib.SMTPResponseException as exc:
+            self._reset()
             if 500 <= exc.smtp_code < 600:
                 raise PermanentDeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
             raise
+        except BaseException:
+            self.close(quit=False)
+            raise
 
-    def _send(self, msg: EmailMessage) -> None:
+    def close(self, *, quit: bool = True) -> None:
+        """End the SMTP session (QUIT unless the connection is already broken)."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if quit:
+                conn.quit()
+            else:
+                conn.close()
+        except (smtplib.SMTPException, OSError):
+            conn.close()
+
+    def __enter__(self) -> SmtpSender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _reset(self) -> None:
+        """After a refused message the session stays usable once RSET clears the transaction; else drop it."""
+        if self._conn is None:
+            return
+        try:
+            self._conn.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close(quit=False)
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._conn is not None and time.monotonic() - self._used_at > self.IDLE_CHECK:
+            try:
+                if self._conn.noop()[0] != 250:
+                    self.close(quit=False)
+            except (smtplib.SMTPException, OSError):
+                self.close(quit=False)
+        if self._conn is None:
+            self._conn = self._open()
+            self._used_at = time.monotonic()
+        return self._conn
+
+    def _open(self) -> smtplib.SMTP:
         s = self.settings
         if s.security == "ssl":
             conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
                                                   context=ssl.create_default_context())
         else:
             conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        with conn:
+        try:
             if s.security == "starttls":
                 conn.starttls(context=ssl.create_default_context())
             if s.user:
                 conn.login(s.user, s.password or "")
-            conn.send_message(msg)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
 
 _ENVIRONMENTS: dict[str, Environment] = {}

@@ -50,8 +50,13 @@ def run_sweep(app: Flask) -> str:
     with app.app_context():
         sender = sender_for(app.config)
         now = utcnow()
-        result = sweep_due_reminders(db.session, now, sender, worker_id=worker_id())
-        handoffs = sweep_due_handoffs(db.session, now, sender.handoff if sender else None, worker_id=worker_id())
+        try:
+            result = sweep_due_reminders(db.session, now, sender, worker_id=worker_id())
+            handoffs = sweep_due_handoffs(db.session, now, sender.handoff if sender else None,
+                                          worker_id=worker_id())
+        finally:
+            if sender is not None:
+                sender.close()  # one SMTP session per sweep, not one per message
     if not (handoffs.claimed or handoffs.recovered):
         return result.summary()
     return result.summary() + "; hand-offs: " + handoffs.summary().removeprefix("reminders: ")

@@ -56,7 +56,8 @@ def sender(app, smtp_server):
     controller, _ = smtp_server
     config = {**app.config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_SECURITY": "none",
               "SMTP_FROM": "Lawreq <reminders@lawreq.test>"}
-    return SmtpSender(SmtpSettings.from_config(config))
+    with SmtpSender(SmtpSettings.from_config(config)) as sender:
+        yield sender
 
 
 @pytest.fixture

@@ -56,4 +56,5 @@ def mailer(app, smtp_server):  # noqa: F811
     controller, captured = smtp_server
     config = {**app.config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_SECURITY": "none",
               "SMTP_FROM": "Lawreq <notify@lawreq.test>"}
-    return SmtpSender(SmtpSettings.from_config(config)), captured
+    with SmtpSender(SmtpSettings.from_config(config)) as sender:
+        yield sender, captured

@@ -18,6 +18,7 @@ from lawreq.auth.admin import create_user
 from lawreq.auth.models import Unit, User
 from lawreq.core.clock import utcnow
 from lawreq.handoffs.models import WorkflowMessage
+from lawreq.legal_requests import details as details_schema
 from lawreq.legal_requests import services
 from lawreq.legal_requests.models import Case
 from lawreq.rules import find_route
@@ -194,13 +195,16 @@ def _demo_request(db: Session, rules, key: bytes, signing, users: dict[str, User
     if route is None or not route.available:
         raise RuntimeError(f"demo request in {case.reference}: route {route_id!r} is not open for these facts under "
                            f"rules {rules.version}")
-    services.save_draft(db, ctx, req, expected_version=req.version, step="review", route=route, details={
+    answers = {
         "facts_summary": case.summary,
         "necessity_proportionality": "The account is the only lead to the person who contacted the child; "
                                      "only subscriber data for the stated period is requested.",
         "legal_provisions": "Criminal Code (39/1889) ch. 20 s. 8b (solicitation of a child for sexual purposes)",
         "time_range_start": (start - timedelta(days=40)).strftime("%Y-%m-%dT00:00:00Z"),
-        "time_range_end": (start - timedelta(days=30)).strftime("%Y-%m-%dT23:59:00Z"), "language": "en"})
+        "time_range_end": (start - timedelta(days=30)).strftime("%Y-%m-%dT23:59:00Z"), "language": "en"}
+    form_keys = {spec.name for spec in route.fields} | set(details_schema.COMMON)  # each route's form has its own
+    services.save_draft(db, ctx, req, expected_version=req.version, step="review", route=route,
+                        details={k: v for k, v in answers.items() if k in form_keys})
     times = {"submit": start + timedelta(hours=1), "approve": start + timedelta(hours=5),
              "mark_sent": sent_at or now, "acknowledge": (sent_at or now) + timedelta(days=ack_after),
              "fulfil": (sent_at or now) + timedelta(days=5)}

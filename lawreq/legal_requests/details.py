@@ -118,6 +118,15 @@ COMMON: dict[str, Any] = {
     "follows": _text(40),
     "preservation_reference": _text(40),
     "facts_summary": _text(TEXT_MAX["textarea"]),
+    # What the details step kept of a save that failed validation (or an autosave), to put back into the form:
+    # the step, when, and the text as typed (each value bounded as the wizard bounds it). Null once saved.
+    "unsaved": _nullable({"type": "object", "additionalProperties": False, "required": ["step", "fields"],
+                          "properties": {"step": _text(40), "at": _text(40),
+                                         "fields": {"type": "object", "maxProperties": 100,
+                                                    "additionalProperties": {"anyOf": [
+                                                        _text(TEXT_MAX["textarea"]),
+                                                        {"type": "array", "maxItems": 50,
+                                                         "items": _text(TEXT_MAX["textarea"])}]}}}}),
 }
 
 

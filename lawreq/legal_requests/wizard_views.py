@@ -172,6 +172,8 @@ def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], di
 
 # --- unsaved text (details step): kept on a failed save, autosaved by static/js/autosave.js -------------------
 UNSAVED = "unsaved"
+#: Longest value kept of what was typed (the longest text a details field accepts).
+UNSAVED_TEXT_MAX = 20_000
 
 
 def typed_text(form: Any) -> dict[str, Any]:
@@ -180,7 +182,7 @@ def typed_text(form: Any) -> dict[str, Any]:
     for name in form.specs:
         if name not in request.form:
             continue
-        values = [v[:4000] for v in request.form.getlist(name)[:50]]
+        values = [v[:UNSAVED_TEXT_MAX] for v in request.form.getlist(name)[:50]]
         out[name] = values if len(values) > 1 or form.specs[name].type == "multiselect" else values[0]
     return out
 

@@ -108,7 +108,10 @@ PROCEDURE = Record(
 
 COUNTRY_FILE = Record(
     {
-        "code": COUNTRY, "name": Str(), "last_reviewed": Date(), "timezone": Str(pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)+$|^UTC$", what="an IANA time zone"),
+        "code": COUNTRY, "name": Str(), "last_reviewed": Date(),
+        # RULES.md review provenance; optional here until rules-engine makes it required everywhere.
+        "reviewed_by": Str(pattern=r"^[a-z0-9][a-z0-9._-]{1,38}$", what="a maintainer handle"),
+        "timezone": Str(pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)+$|^UTC$", what="an IANA time zone"),
         "holidays": Str(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)?$", what="a holidays-package code such as FI or ES-MD"),
         "official_languages": LANGUAGES, "request_languages": fact(LANGUAGES),
         "eevidence_languages": fact(LANGUAGES),

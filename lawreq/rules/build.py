@@ -51,11 +51,14 @@ def country(node: Mapping[str, Any]) -> Country:
     code = node["code"]
     memberships = {
         name: tuple(
-            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite"))) for i in intervals),
+            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite")), i.get("signed"))
+                    for i in intervals if i.get("from") is not None),
                    key=lambda interval: interval.start)
         )
         for name, intervals in node["memberships"].items()
     }
+    signatures = {name: i["signed"] for name, intervals in node["memberships"].items() for i in intervals
+                  if i.get("from") is None and i.get("signed") is not None}
     procedures = tuple(
         DomesticProcedure(
             id=p["id"], country=code, title=p["title"], data_categories=frozenset(p["data_categories"]),
@@ -81,6 +84,7 @@ def country(node: Mapping[str, Any]) -> Country:
         domestic_procedures=procedures,
         retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
         detail_level=node.get("detail_level", "generic"), last_reviewed=node["last_reviewed"],
+        signatures=signatures,
     )
 
 

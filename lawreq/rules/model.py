@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -40,6 +40,8 @@ class Interval:
     end: date | None
     confidence: str
     cite: tuple[Citation, ...] = ()
+    #: the State signed before it was bound (``signed:`` on the interval), when a source gives the date
+    signed: date | None = None
 
     def covers(self, day: date) -> bool:
         """Whether the interval is in force on ``day``."""
@@ -86,6 +88,8 @@ class Country:
     retention: dict[str, Fact]
     detail_level: str
     last_reviewed: date
+    #: membership -> date signed, for signatures not (yet) followed by being bound (an interval with only ``signed``)
+    signatures: dict[str, date] = field(default_factory=dict)
 
     def member(self, membership: str, day: date) -> bool:
         """Whether the country is bound by ``membership`` on ``day``."""

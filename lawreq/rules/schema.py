@@ -11,6 +11,7 @@ from lawreq.rules.conditions import CONDITION_SPEC, MEMBERSHIPS
 from lawreq.rules.validate import (
     COUNTRY,
     DURATION,
+    HANDLE,
     ID,
     LANGUAGE,
     URL_SPEC,
@@ -52,7 +53,13 @@ LANGUAGE_SOURCES = ("provider.request_languages", "addressee_country.eevidence_l
                     "addressee_country.request_languages", "addressee_country.official_languages",
                     "issuing_country.official_languages")
 
+CLOSED_KINDS = ("not_bound", "not_yet_applicable", "not_a_party", "not_in_force", "condition_unmet", "policy")
+
 CONFIDENCE = Str(choices=CONFIDENCES)
+#: who reviewed one fact and when, overriding the file's ``reviewed_by`` / ``last_reviewed``
+REVIEWED = Record({"by": HANDLE, "on": Date()}, required=frozenset({"by", "on"}))
+#: the keys every fact (a mapping with ``confidence``) carries besides its own
+FACT_KEYS = {"confidence": CONFIDENCE, "note": Str(), "reviewed": REVIEWED}
 CITE = Record(
     {"instrument": Str(), "article": Str(), "url": URL_SPEC},
     required=frozenset({"instrument", "article", "url"}),
@@ -74,7 +81,7 @@ def _needs_cite(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> Non
 def fact(value: Spec, **more: Spec) -> Record:
     """A cited fact ``{value, confidence, cite, note}``."""
     return Record(
-        {"value": value, "confidence": CONFIDENCE, "cite": CITES, "note": Str(), **more},
+        {"value": value, "cite": CITES, **FACT_KEYS, **more},
         required=frozenset({"value", "confidence"}),
         extra=_needs_cite,
     )
@@ -87,10 +94,23 @@ def _from_before_to(value: MarkedDict, path: str, mark: Mark, issues: Issues) ->
         issues.add(value.value_mark("to"), join(path, "to"), f"'to' ({end}) must be after 'from' ({start})")
 
 
+def _membership_interval(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> None:
+    """An interval is in force ``from`` a date; ``signed`` alone records a signature not (yet) in force."""
+    _from_before_to(value, path, mark, issues)
+    start, signed = value.get("from"), value.get("signed")
+    if "from" not in value and "signed" not in value:
+        issues.add(mark, join(path, "from"), "required key is missing (or give 'signed' for a signature not in force)")
+    if "to" in value and "from" not in value:
+        issues.add(value.value_mark("to"), join(path, "to"), "'to' needs a 'from'")
+    if start is not None and signed is not None and signed > start:
+        issues.add(value.value_mark("signed"), join(path, "signed"),
+                   f"'signed' ({signed}) must not be after 'from' ({start})")
+
+
 DATED = Record(
-    {"from": Date(), "to": Date(), "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
-    required=frozenset({"from", "confidence"}),
-    extra=_from_before_to,
+    {"from": Date(), "to": Date(), "signed": Date(), "cite": CITES, **FACT_KEYS},
+    required=frozenset({"confidence"}),
+    extra=_membership_interval,
 )
 CATEGORY = Str(choices=DATA_CATEGORIES)
 AUTHORITY = Str(choices=AUTHORITIES)
@@ -110,11 +130,10 @@ PROCEDURE = Record(
         "issuing_authorities": ListOf(AUTHORITY, min_items=1), "court_required": Bool(),
         "validation_by": ListOf(AUTHORITY),
         "from": Date(), "to": Date(), "requires": ListOf(Record(
-            {"when": CONDITION_SPEC, "met": Str(), "unmet": Str(), "cite": CITES, "confidence": CONFIDENCE,
-             "note": Str()},
+            {"when": CONDITION_SPEC, "met": Str(), "unmet": Str(), "cite": CITES, "note": Str(), **FACT_KEYS},
             required=frozenset({"when", "unmet", "confidence"}), extra=_needs_cite,
         )),
-        "legal_basis": fact(Str()), "description": Str(), "confidence": CONFIDENCE, "cite": CITES, "note": Str(),
+        "legal_basis": fact(Str()), "description": Str(), "cite": CITES, **FACT_KEYS,
     },
     required=frozenset({"id", "title", "data_categories", "issuing_authorities", "court_required", "confidence"}),
     extra=_procedure_checks,
@@ -122,10 +141,7 @@ PROCEDURE = Record(
 
 COUNTRY_FILE = Record(
     {
-        "code": COUNTRY, "name": Str(), "last_reviewed": Date(),
-        # RULES.md review provenance; optional here until rules-engine makes it required everywhere.
-        "reviewed_by": Str(pattern=r"^[a-z0-9][a-z0-9._-]{1,38}$", what="a maintainer handle"),
-        "timezone": Str(pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)+$|^UTC$", what="an IANA time zone"),
+        "code": COUNTRY, "name": Str(), "last_reviewed": Date(), "reviewed_by": HANDLE, "timezone": Str(pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)+$|^UTC$", what="an IANA time zone"),
         "holidays": Str(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)?$", what="a holidays-package code such as FI or ES-MD"),
         "official_languages": LANGUAGES, "request_languages": fact(LANGUAGES),
         "eevidence_languages": fact(LANGUAGES),
@@ -136,7 +152,7 @@ COUNTRY_FILE = Record(
         "detail_level": Str(choices=("detailed", "generic")),
         "note": Str(),
     },
-    required=frozenset({"code", "name", "last_reviewed", "official_languages", "memberships"}),
+    required=frozenset({"code", "name", "last_reviewed", "reviewed_by", "official_languages", "memberships"}),
 )
 
 
@@ -149,11 +165,19 @@ def _regex_compiles(value: MarkedDict, path: str, mark: Mark, issues: Issues) ->
             issues.add(value.value_mark("pattern"), join(path, "pattern"), f"invalid regular expression: {exc}")
 
 
+def _provider_sources(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> None:
+    """A provider file is a fact too: ``sources`` may be left out only when it is unverified, with a note."""
+    if "sources" in value or value.get("confidence") in (None, "unverified") and value.get("note"):
+        return
+    issues.add(mark, join(path, "sources"), "missing sources (required unless confidence is unverified, "
+               "and then 'note' says why)")
+
+
 ENTITY = Record(
     {
         "name": Str(), "country": COUNTRY,
         "role": Str(choices=("headquarters", "eu_designated_establishment", "eu_legal_representative", "establishment")),
-        "from": Date(), "to": Date(), "confidence": CONFIDENCE, "cite": CITES, "note": Str(),
+        "from": Date(), "to": Date(), "cite": CITES, **FACT_KEYS,
     },
     required=frozenset({"name", "country", "role", "confidence"}),
     extra=_from_before_to,
@@ -162,7 +186,7 @@ ENTITY = Record(
 PROVIDER_FILE = Record(
     {
         "id": ID, "name": Str(), "kind": Str(choices=("online_service", "telecom", "hosting")),
-        "aliases": ListOf(Str()), "services": ListOf(Str()), "hq_country": COUNTRY, "last_reviewed": Date(),
+        "aliases": ListOf(Str()), "services": ListOf(Str()), "hq_country": COUNTRY, "last_reviewed": Date(), "reviewed_by": HANDLE,
         "entities": ListOf(ENTITY, min_items=1), "le_portal": fact(Str()), "request_languages": fact(LANGUAGES),
         "preservation": fact(Record({"period": DURATION, "renewable": Bool()}, required=frozenset({"period"}))),
         "emergency": fact(Str()), "user_notification": fact(Str()),
@@ -173,14 +197,15 @@ PROVIDER_FILE = Record(
             required=frozenset({"type", "label"}), extra=_regex_compiles,
         )),
         "retention": MapOf(CATEGORY, fact(DURATION)),
-        "sources": CITES, "confidence": CONFIDENCE, "note": Str(),
+        "sources": CITES, **FACT_KEYS,
     },
-    required=frozenset({"id", "name", "kind", "hq_country", "last_reviewed", "entities", "confidence"}),
+    required=frozenset({"id", "name", "kind", "hq_country", "last_reviewed", "reviewed_by", "entities",
+                        "confidence"}),
+    extra=_provider_sources,
 )
 
 CHOICE = Record(
-    {"when": CONDITION_SPEC, "value": ListOf(AUTHORITY, min_items=1), "confidence": CONFIDENCE, "cite": CITES,
-     "note": Str()},
+    {"when": CONDITION_SPEC, "value": ListOf(AUTHORITY, min_items=1), "cite": CITES, **FACT_KEYS},
     required=frozenset({"value", "cite"}),
 )
 FIELD = Record(
@@ -191,11 +216,12 @@ FIELD = Record(
 DEADLINE = Record(
     {"kind": Str(choices=DEADLINE_KINDS), "period": DURATION, "counting": Str(choices=COUNTINGS),
      "trigger": Str(choices=TRIGGERS), "holidays_of": Str(choices=HOLIDAYS_OF), "applies": Str(choices=APPLIES),
-     "when": CONDITION_SPEC, "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+     "when": CONDITION_SPEC, "cite": CITES, **FACT_KEYS},
     required=frozenset({"kind", "period", "counting", "trigger", "holidays_of", "applies", "confidence", "cite"}),
 )
 REQUIREMENT = Record(
-    {"when": CONDITION_SPEC, "met": Str(), "unmet": Str(), "cite": CITES, "confidence": CONFIDENCE, "note": Str()},
+    {"when": CONDITION_SPEC, "met": Str(), "unmet": Str(), "cite": CITES, "closed_kind": Str(choices=CLOSED_KINDS),
+     **FACT_KEYS},
     required=frozenset({"when", "unmet", "cite"}),
 )
 ROUTE = Record(
@@ -215,29 +241,39 @@ ROUTE = Record(
         "expected_days": fact(Num(minimum=0)),
         "warnings": ListOf(Record({"when": CONDITION_SPEC, "text": Str(), "cite": CITES},
                                   required=frozenset({"text"}))),
-        "fields": ListOf(ID), "confidence": CONFIDENCE, "cite": CITES, "note": Str(),
+        "fields": ListOf(ID), "cite": CITES, **FACT_KEYS,
     },
     required=frozenset({"id", "kind", "title", "summary", "addressee", "channel", "form", "data_categories",
                         "issuing_authorities", "confidence", "cite", "expected_days"}),
 )
+#: what a membership key means, for the closure reasons in the law's own terms
+MEMBERSHIP_DECL = Record(
+    {"title": Str(), "party": Str(choices=("Party", "Member State", "State")), "among": Str(choices=MEMBERSHIPS),
+     "note": Str()},
+    required=frozenset({"title"}),
+)
+#: whether the instrument itself is in force; ``value: null`` = not in force (with the dated ratification count)
+ENTRY_INTO_FORCE = fact(Nullable(Date()), ratifications=Num(minimum=0), ratifications_required=Num(minimum=1),
+                        counted_on=Date())
 INSTRUMENT_FILE = Record(
-    {"id": ID, "instrument": Str(), "title": Str(), "last_reviewed": Date(), "sources": CITES,
+    {"id": ID, "instrument": Str(), "title": Str(), "last_reviewed": Date(), "reviewed_by": HANDLE,
+     "sources": CITES, "memberships": MapOf(Str(choices=MEMBERSHIPS), MEMBERSHIP_DECL),
+     "entry_into_force": ENTRY_INTO_FORCE,
      "fields": MapOf(ID, FIELD), "routes": ListOf(ROUTE, min_items=1), "note": Str()},
-    required=frozenset({"id", "instrument", "title", "last_reviewed", "sources", "routes"}),
+    required=frozenset({"id", "instrument", "title", "last_reviewed", "reviewed_by", "sources", "routes"}),
 )
 
 OFFENCES_FILE = Record(
     {
-        "last_reviewed": Date(),
-        "lists": MapOf(ID, Record({"title": Str(), "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+        "last_reviewed": Date(), "reviewed_by": HANDLE,
+        "lists": MapOf(ID, Record({"title": Str(), "cite": CITES, **FACT_KEYS},
                                   required=frozenset({"title", "confidence"}), extra=_needs_cite)),
         "offences": ListOf(Record(
-            {"id": Str(choices=OFFENCES), "label": Str(), "lists": ListOf(ID), "confidence": CONFIDENCE,
-             "cite": CITES, "note": Str()},
+            {"id": Str(choices=OFFENCES), "label": Str(), "lists": ListOf(ID), "cite": CITES, **FACT_KEYS},
             required=frozenset({"id", "label", "lists", "confidence"}), extra=_needs_cite,
         ), min_items=1),
     },
-    required=frozenset({"last_reviewed", "lists", "offences"}),
+    required=frozenset({"last_reviewed", "reviewed_by", "lists", "offences"}),
 )
 
 _ROUTE_EXPECT = Record({
@@ -245,7 +281,7 @@ _ROUTE_EXPECT = Record({
     "notification_required": Bool(), "issuing_authorities": ListOf(AUTHORITY), "validation_by": ListOf(AUTHORITY),
     "needs_approval": Bool(), "form": Str(choices=FORMS), "deadlines": MapOf(Str(choices=DEADLINE_KINDS), Nullable(DURATION)),
     "preservation_period": DURATION, "languages": ListOf(LANGUAGE), "reason_contains": Str(),
-    "warning_contains": Str(),
+    "warning_contains": Str(), "closed_kind": Str(choices=CLOSED_KINDS), "confidence": CONFIDENCE,
 })
 CASE = Record(
     {
@@ -262,8 +298,8 @@ CASE = Record(
     required=frozenset({"id", "description", "facts", "expect"}),
 )
 CASES_FILE = Record(
-    {"last_reviewed": Date(), "cases": ListOf(CASE, min_items=1), "note": Str()},
-    required=frozenset({"last_reviewed", "cases"}),
+    {"last_reviewed": Date(), "reviewed_by": HANDLE, "cases": ListOf(CASE, min_items=1), "note": Str()},
+    required=frozenset({"last_reviewed", "reviewed_by", "cases"}),
 )
 
 KIND_SPECS: dict[str, Spec] = {

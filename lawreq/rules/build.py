@@ -66,7 +66,12 @@ def country(node: Mapping[str, Any]) -> Country:
             id=p["id"], country=code, title=p["title"], data_categories=frozenset(p["data_categories"]),
             issuing_authorities=tuple(p["issuing_authorities"]), court_required=p["court_required"],
             legal_basis=fact(p.get("legal_basis")), description=p.get("description", ""),
-            confidence=p["confidence"], cite=cites(p.get("cite")),
+            confidence=p["confidence"],
+            cite=tuple(dict.fromkeys(cites(p.get("cite")) + tuple(c for r in p.get("requires", ())
+                                                                  for c in cites(r.get("cite"))))),
+            start=p.get("from"), end=p.get("to"),
+            requires=tuple(_requirement(r) for r in p.get("requires", ())),
+            validation_by=tuple(p["validation_by"]) if "validation_by" in p else None,
         )
         for p in node.get("domestic_procedures", ())
     )
@@ -146,7 +151,7 @@ def _membership_leaf(condition: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _requirement(node: Mapping[str, Any]) -> Requirement:
-    return Requirement(_predicate(node["when"]), node.get("met", ""), node["unmet"], cites(node["cite"]),
+    return Requirement(_predicate(node["when"]), node.get("met", ""), node["unmet"], cites(node.get("cite")),
                        node.get("confidence", ""), node.get("closed_kind"), _membership_leaf(node["when"]))
 
 

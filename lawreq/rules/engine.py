@@ -302,8 +302,29 @@ class _Evaluation:
                 opened.append(text)
                 findings.append(Finding(text, confidence, "met"))
         if procedure is not None:
+            for text in _procedure_dates(procedure, self.facts.date):
+                kind = "not_yet_applicable" if "applies only from" in text else "not_in_force"
+                closed.append(text)
+                findings.append(Finding(text, procedure.confidence, kind))
+                if primary is None or _closure_rank(kind, 1) < primary[0]:
+                    primary = (_closure_rank(kind, 1), kind, text)
+            for requirement in procedure.requires:
+                confidence = requirement.confidence or procedure.confidence
+                if not requirement.when(ctx):
+                    text = requirement.unmet.format_map(words)
+                    kind, sentence, rank = self.closure(requirement)
+                    closed.append(text)
+                    findings.append(Finding(text, confidence, kind))
+                    if primary is None or rank < primary[0]:
+                        primary = (rank, kind, sentence or text)
+                elif requirement.met:
+                    text = requirement.met.format_map(words)
+                    opened.append(text)
+                    findings.append(Finding(text, confidence, "met"))
             authorities = procedure.issuing_authorities
-            validation: tuple[str, ...] = ("judge",) if procedure.court_required else ()
+            validation: tuple[str, ...] = (
+                procedure.validation_by if procedure.validation_by is not None
+                else ("judge",) if procedure.court_required else ())
         else:
             choice = next((c for c in rule.issuing_authorities if c.when(ctx)), None)
             authorities = choice.value if choice else ()
@@ -362,6 +383,17 @@ def _not_in_force(eif: Any, day: date) -> str:
     needed = f" of the {eif.ratifications_required:g} needed" if eif.ratifications_required else ""
     return (f"{eif.instrument} is not in force on {day.isoformat()}: {_count(eif.ratifications)} "
             f"ratification(s){needed}{counted}.")
+
+
+def _procedure_dates(procedure: DomesticProcedure, day: date) -> list[str]:
+    """Why a domestic procedure does not exist on ``day`` (its law's own dates), if it does not."""
+    if procedure.start is not None and day < procedure.start:
+        return [f"{procedure.title} applies only from {procedure.start.isoformat()}; the request date is "
+                f"{day.isoformat()}."]
+    if procedure.end is not None and day >= procedure.end:
+        return [f"{procedure.title} ceased to apply on {procedure.end.isoformat()}; the request date is "
+                f"{day.isoformat()}."]
+    return []
 
 
 def evaluate(facts: Facts, rules: RuleSet) -> list[Route]:

@@ -62,6 +62,13 @@ class DomesticProcedure:
     description: str
     confidence: str
     cite: tuple[Citation, ...]
+    #: the law's own dates: the procedure exists on [start, end)
+    start: date | None = None
+    end: date | None = None
+    #: offence thresholds and other conditions, each closing the procedure with its own words when unmet
+    requires: tuple["Requirement", ...] = ()
+    #: who authorises when that is not a court (None: a judge when court_required, else nobody)
+    validation_by: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

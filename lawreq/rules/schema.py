@@ -116,14 +116,27 @@ CATEGORY = Str(choices=DATA_CATEGORIES)
 AUTHORITY = Str(choices=AUTHORITIES)
 LANGUAGES = ListOf(LANGUAGE, min_items=1)
 
+def _procedure_checks(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> None:
+    _from_before_to(value, path, mark, issues)
+
+
+#: A domestic procedure (rules-data, issue 12): dated (``from``/``to``: the law's own dates, a procedure closes
+#: outside them), with ``requires`` shaped like a route's requirements (offence thresholds such as
+#: ``{fact: max_penalty_years, gte: 3}``: each unmet one closes the procedure with its own words) and an
+#: optional ``validation_by`` for authorisations that are not a court's (the UK's OCDA, a prosecutor's consent).
 PROCEDURE = Record(
     {
         "id": ID, "title": Str(), "data_categories": ListOf(CATEGORY, min_items=1),
         "issuing_authorities": ListOf(AUTHORITY, min_items=1), "court_required": Bool(),
+        "validation_by": ListOf(AUTHORITY),
+        "from": Date(), "to": Date(), "requires": ListOf(Record(
+            {"when": CONDITION_SPEC, "met": Str(), "unmet": Str(), "cite": CITES, "note": Str(), **FACT_KEYS},
+            required=frozenset({"when", "unmet", "confidence"}), extra=_needs_cite,
+        )),
         "legal_basis": fact(Str()), "description": Str(), "cite": CITES, **FACT_KEYS,
     },
     required=frozenset({"id", "title", "data_categories", "issuing_authorities", "court_required", "confidence"}),
-    extra=_needs_cite,
+    extra=_procedure_checks,
 )
 
 COUNTRY_FILE = Record(

@@ -182,6 +182,14 @@ class _Evaluation:
             return portal.value if portal else f"{self.provider.name}'s law-enforcement contact (no portal recorded)"
         if kind == "eevidence_system":
             return "Decentralised IT system of Regulation (EU) 2023/1543 (Art. 19), to the provider's addressee"
+        if kind == "judicial_authority":
+            central = country.contacts.get("central_authority") if country else None
+            return (f"Directly to the competent judicial authority of {name} (the authority with territorial "
+                    f"competence; where it is not known, through the central authority: "
+                    f"{central.value if central else 'not recorded in the rules'})")
+        if kind == "diplomatic_channel":
+            return (f"Diplomatic channel: from {self.issuing.name}'s Ministry of Foreign Affairs (or embassy) to "
+                    f"{name}'s, for its competent authority")
         contact = country.contacts.get(kind) if country else None
         label = "24/7 network point of contact" if kind == "network_24_7" else "Central authority"
         return f"{label} of {name}: {contact.value if contact else 'not recorded in the rules'}"
@@ -338,17 +346,17 @@ class _Evaluation:
         )
 
 
-def _count(number: float | None) -> str:
-    return "an unknown number of" if number is None else f"{number:g}"
-
-
 def _not_in_force(eif: Any, day: date) -> str:
     """The sentence for an instrument not in force on ``day``, with its dated ratification count."""
     if eif.value is not None:
         return f"{eif.instrument} enters into force only on {eif.value.isoformat()} (request date {day.isoformat()})."
     counted = f", as counted on {eif.counted_on.isoformat()}" if eif.counted_on else ""
     needed = f" of the {eif.ratifications_required:g} needed" if eif.ratifications_required else ""
-    return (f"{eif.instrument} is not in force on {day.isoformat()}: {_count(eif.ratifications)} "
+    if eif.ratifications is None:
+        required = f" ({eif.ratifications_required:g} needed)" if eif.ratifications_required else ""
+        return (f"{eif.instrument} is not in force on {day.isoformat()}: no ratification count is recorded"
+                f"{required}{counted}.")
+    return (f"{eif.instrument} is not in force on {day.isoformat()}: {eif.ratifications:g} "
             f"ratification(s){needed}{counted}.")
 
 

@@ -55,17 +55,28 @@ def country(node: Mapping[str, Any]) -> Country:
     code = node["code"]
     memberships = {
         name: tuple(
-            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite"))) for i in intervals),
+            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite")), i.get("signed"))
+                    for i in intervals if i.get("from") is not None),
                    key=lambda interval: interval.start)
         )
         for name, intervals in node["memberships"].items()
     }
+    signatures = {name: i["signed"] for name, intervals in node["memberships"].items() for i in intervals
+                  if i.get("from") is None and i.get("signed") is not None}
     procedures = tuple(
         DomesticProcedure(
             id=p["id"], country=code, title=p["title"], data_categories=frozenset(p["data_categories"]),
             issuing_authorities=tuple(p["issuing_authorities"]), court_required=p["court_required"],
             legal_basis=fact(p.get("legal_basis")), description=p.get("description", ""),
-            confidence=p["confidence"], cite=cites(p.get("cite")),
+            confidence=p["confidence"],
+            cite=tuple(dict.fromkeys(cites(p.get("cite")) + tuple(c for r in p.get("requires", ())
+                                                                  for c in cites(r.get("cite"))))),
+            start=p.get("from"), end=p.get("to"),
+            requires=tuple(
+                Requirement(_predicate(r["when"]), r.get("met", ""), r["unmet"], cites(r.get("cite")))
+                for r in p.get("requires", ())
+            ),
+            validation_by=tuple(p["validation_by"]) if "validation_by" in p else None,
         )
         for p in node.get("domestic_procedures", ())
     )
@@ -77,6 +88,7 @@ def country(node: Mapping[str, Any]) -> Country:
         domestic_procedures=procedures,
         retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
         detail_level=node.get("detail_level", "generic"), last_reviewed=node["last_reviewed"],
+        signatures=signatures,
     )
 
 
@@ -94,7 +106,8 @@ def provider(node: Mapping[str, Any]) -> Provider:
     services = tuple(
         Service(re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-") or "service", s, (), ()) if isinstance(s, str)
         else Service(s["id"], s["name"], tuple(s.get("aliases", ())), tuple(
-            ServiceEntity(tuple(r["users"]), r["entity"], r["confidence"], cites(r.get("cite")), r.get("note", ""))
+            ServiceEntity(tuple(r["users"]), r["entity"], r["confidence"], cites(r.get("cite")), r.get("note", ""),
+                          r.get("from"), r.get("to"))
             for r in s["entities"]), s.get("note", ""))
         for s in node.get("services", ())
     )

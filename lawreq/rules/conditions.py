@@ -7,7 +7,7 @@ closures over a context dict, which keeps route evaluation well under a millisec
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, Collection, Mapping
 
 from lawreq.rules.validate import AnyScalar, Issues, Lazy, ListOf, OneOf, Spec, join
@@ -16,7 +16,10 @@ from lawreq.rules.yamlio import Mark, MarkedDict
 Context = Mapping[str, Any]
 Predicate = Callable[[Context], bool]
 
-MEMBERSHIPS = ("eu", "eu_eevidence", "eio", "budapest", "budapest_sap", "us_cloud_agreement")
+#: membership keys of the country files (RULES.md): each a list of dated intervals; [] = known not bound
+MEMBERSHIPS = ("eu", "eu_eevidence", "eio", "budapest", "budapest_sap", "us_cloud_agreement",
+               "coe_mla", "coe_mla_p1", "coe_mla_p2", "eu_mla_2000", "eu_mla_2001", "eu_us_mla", "us_mlat",
+               "un_cybercrime")
 
 
 def _ordered(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
@@ -120,7 +123,7 @@ def _check_leaf(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> Non
     elif (op in _LIST_OPERATORS) != isinstance(operand, tuple):
         wanted = "a list" if op in _LIST_OPERATORS else "a single value"
         issues.add(value.value_mark(op), join(path, op), f"'{op}' needs {wanted}, got {operand!r}")
-    elif value.get("fact") == "date" and not isinstance(operand, date):
+    elif value.get("fact") == "date" and (not isinstance(operand, date) or isinstance(operand, datetime)):
         issues.add(value.value_mark(op), join(path, op), f"compare 'date' with a date YYYY-MM-DD, got {operand!r}")
     elif op == "present" and not isinstance(operand, bool):
         issues.add(value.value_mark(op), join(path, op), f"'present' needs true or false, got {operand!r}")

@@ -166,8 +166,16 @@ class _Evaluation:
             elif requirement.met:
                 opened.append(requirement.met.format_map(words))
         if procedure is not None:
+            closed.extend(_procedure_dates(procedure, self.facts.date))
+            for requirement in procedure.requires:
+                if not requirement.when(ctx):
+                    closed.append(requirement.unmet.format_map(words))
+                elif requirement.met:
+                    opened.append(requirement.met.format_map(words))
             authorities = procedure.issuing_authorities
-            validation: tuple[str, ...] = ("judge",) if procedure.court_required else ()
+            validation: tuple[str, ...] = (
+                procedure.validation_by if procedure.validation_by is not None
+                else ("judge",) if procedure.court_required else ())
         else:
             choice = next((c for c in rule.issuing_authorities if c.when(ctx)), None)
             authorities = choice.value if choice else ()
@@ -211,6 +219,17 @@ class _Evaluation:
             expected_days=duration_days(response.period) if response else rule.expected_days,
             warnings=(*self.warnings(rule, ctx, words), *policy_warnings) if available else (),
         )
+
+
+def _procedure_dates(procedure: DomesticProcedure, day: date) -> list[str]:
+    """Why a domestic procedure does not exist on ``day`` (its law's own dates), if it does not."""
+    if procedure.start is not None and day < procedure.start:
+        return [f"{procedure.title} applies only from {procedure.start.isoformat()}; the request date is "
+                f"{day.isoformat()}."]
+    if procedure.end is not None and day >= procedure.end:
+        return [f"{procedure.title} ceased to apply on {procedure.end.isoformat()}; the request date is "
+                f"{day.isoformat()}."]
+    return []
 
 
 def evaluate(facts: Facts, rules: RuleSet) -> list[Route]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -40,6 +40,8 @@ class Interval:
     end: date | None
     confidence: str
     cite: tuple[Citation, ...] = ()
+    #: the State signed before it was bound (``signed:`` on the interval), when a source gives the date
+    signed: date | None = None
 
     def covers(self, day: date) -> bool:
         """Whether the interval is in force on ``day``."""
@@ -60,6 +62,13 @@ class DomesticProcedure:
     description: str
     confidence: str
     cite: tuple[Citation, ...]
+    #: the law's own dates: the procedure exists on [start, end)
+    start: date | None = None
+    end: date | None = None
+    #: offence thresholds and other conditions, each closing the procedure with its own words when unmet
+    requires: tuple["Requirement", ...] = ()
+    #: who authorises when that is not a court (None: a judge when court_required, else nobody)
+    validation_by: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,8 @@ class Country:
     retention: dict[str, Fact]
     detail_level: str
     last_reviewed: date
+    #: membership -> date signed, for signatures not (yet) followed by being bound (an interval with only ``signed``)
+    signatures: dict[str, date] = field(default_factory=dict)
 
     def member(self, membership: str, day: date) -> bool:
         """Whether the country is bound by ``membership`` on ``day``."""
@@ -114,6 +125,13 @@ class ServiceEntity:
     confidence: str
     cite: tuple[Citation, ...] = ()
     note: str = ""
+    #: the entity serves these users from ``start`` (inclusive) to ``end`` (exclusive); None: open
+    start: date | None = None
+    end: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether the entity serves these users on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True)

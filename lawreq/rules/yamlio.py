@@ -100,7 +100,17 @@ def _construct_seq(loader: MarkedLoader, node: yaml.SequenceNode):  # type: igno
     result.extend(loader.construct_object(item, deep=True) for item in node.value)
 
 
+def _construct_timestamp(loader: MarkedLoader, node: yaml.ScalarNode) -> Any:
+    """A date or date-time; a date that does not exist (``2026-02-30``) stays its text, so the schema can
+    report it as ``file:line:col: field: not a calendar date`` instead of the parser raising ValueError."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 MarkedLoader.add_constructor(_BOOL_TAG, _construct_bool)
+MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -21,9 +22,12 @@ from lawreq.rules.model import (
     Interval,
     Offence,
     Provider,
+    ProviderPolicy,
     Requirement,
     RouteRule,
     RouteWarning,
+    Service,
+    ServiceEntity,
 )
 
 
@@ -89,18 +93,36 @@ def country(node: Mapping[str, Any]) -> Country:
 
 
 def provider(node: Mapping[str, Any]) -> Provider:
-    """Build a :class:`Provider`."""
+    """Build a :class:`Provider` with its services and policies."""
     entities = tuple(
-        Entity(e["name"], e["country"], e["role"], e.get("from"), e.get("to"), e["confidence"])
+        Entity(e["name"], e["country"], e["role"], e.get("from"), e.get("to"), e["confidence"], e.get("id", ""),
+               cites(e.get("cite")), e.get("note", ""))
         for e in node["entities"]
     )
     formats = tuple(
         IdentifierFormat(f["type"], f["label"], f.get("pattern", ""), f.get("example", ""))
         for f in node.get("identifier_formats", ())
     )
+    services = tuple(
+        Service(re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-") or "service", s, (), ()) if isinstance(s, str)
+        else Service(s["id"], s["name"], tuple(s.get("aliases", ())), tuple(
+            ServiceEntity(tuple(r["users"]), r["entity"], r["confidence"], cites(r.get("cite")), r.get("note", ""),
+                          r.get("from"), r.get("to"))
+            for r in s["entities"]), s.get("note", ""))
+        for s in node.get("services", ())
+    )
+    policies = tuple(
+        ProviderPolicy(
+            id=p["id"], effect=p["effect"], text=p["text"], when=_predicate(p.get("when")),
+            kinds=frozenset(p.get("kinds", ())), channels=frozenset(p.get("channels", ())),
+            routes=frozenset(p.get("routes", ())), services=frozenset(p.get("services", ())),
+            confidence=p["confidence"], cite=cites(p.get("cite")),
+        )
+        for p in node.get("policies", ())
+    )
     return Provider(
         id=node["id"], name=node["name"], kind=node["kind"], aliases=tuple(node.get("aliases", ())),
-        services=tuple(node.get("services", ())), hq_country=node["hq_country"], entities=entities,
+        services=services, hq_country=node["hq_country"], entities=entities,
         le_portal=fact(node.get("le_portal")), request_languages=fact(node.get("request_languages")),
         preservation=fact(node.get("preservation")), emergency=fact(node.get("emergency")),
         user_notification=fact(node.get("user_notification")),
@@ -108,6 +130,7 @@ def provider(node: Mapping[str, Any]) -> Provider:
         identifier_formats=formats,
         retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
         sources=cites(node.get("sources")), confidence=node["confidence"], last_reviewed=node["last_reviewed"],
+        policies=policies,
     )
 
 

@@ -97,6 +97,8 @@ FACTS: dict[str, str] = {
     "hq.role": "role of the headquarters entity",
     "domestic.present": "the provider has an entity located in the issuing State",
     "procedure.covers_data": "the domestic procedure covers every requested data category",
+    "service": "the provider's service asked about (its id; the main service when none is named)",
+    "user_country": "country the user is taken to live in (target_resides_in, else the issuing State)",
 }
 for _prefix in _PARTY_PREFIXES:
     for _membership in MEMBERSHIPS:

@@ -13,14 +13,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from lawreq.rules import addressing, policies
 from lawreq.rules.conditions import MEMBERSHIPS
 from lawreq.rules.facts import Facts
-from lawreq.rules.model import Country, DomesticProcedure, Entity, Provider, RouteRule
+from lawreq.rules.model import DomesticProcedure, Entity, RouteRule
 from lawreq.rules.route import Addressee, Route
 from lawreq.rules.ruleset import RuleSet
 
 IDENTIFYING = frozenset({"subscriber_data", "identification_data"})
-EU_ADDRESSEE_ROLES = ("eu_designated_establishment", "eu_legal_representative")
+EU_ADDRESSEE_ROLES = addressing.EU_ADDRESSEE_ROLES
 _CATEGORY_WORDS = {"subscriber_data": "subscriber data", "identification_data": "identification data (IP logs)",
                    "traffic_data": "traffic data", "content_data": "content data"}
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -43,55 +44,6 @@ def _duration_words(period: str) -> str:
     return f"{days:g} days" if days >= 1 else f"{days * 24:g} hours"
 
 
-def _hq(provider: Provider, day: date) -> Entity:
-    for entity in provider.entities:
-        if entity.role == "headquarters" and entity.in_force(day):
-            return entity
-    return Entity(provider.name, provider.hq_country, "headquarters", None, None, provider.confidence)
-
-
-def _eu_addressee(provider: Provider, issuing: Country, rules: RuleSet, day: date, hq: Entity) -> Entity:
-    """The addressee of an order under Reg. 2023/1543, or HQ when the issuing State is not bound.
-
-    Preference: a designated establishment / legal representative in another bound State; else any
-    entity of the provider in another bound State (a *presumed* addressee: providers rarely publish
-    their designation, and the route says so in a warning); else a designated one anywhere, or an
-    entity in the issuing State itself (so the route can say "same State"); else HQ.
-    """
-    if not issuing.member("eu_eevidence", day):
-        return hq
-    in_force = [e for e in provider.entities if e.in_force(day)]
-
-    def elsewhere_bound(entity: Entity) -> bool:
-        country = rules.countries.get(entity.country)
-        return entity.country != issuing.code and country is not None and country.member("eu_eevidence", day)
-
-    designated = [e for e in in_force if e.role in EU_ADDRESSEE_ROLES]
-    for pool in (designated, in_force):
-        found = next((e for e in pool if elsewhere_bound(e)), None)
-        if found is not None:
-            return found
-    if designated:
-        return designated[0]
-    return next((e for e in in_force if e.country == issuing.code), hq)
-
-
-def _eu_establishment(provider: Provider, issuing: Country, rules: RuleSet, day: date, hq: Entity) -> Entity:
-    """The provider's entity in another State bound by the EIO Directive (the executing State), else HQ."""
-    for entity in provider.entities:
-        country = rules.countries.get(entity.country)
-        if entity.country != issuing.code and entity.in_force(day) and country is not None \
-                and country.member("eio", day):
-            return entity
-    return next((e for e in provider.entities if e.role != "headquarters" and e.in_force(day)
-                 and e.country != issuing.code and e.country in rules.countries
-                 and rules.countries[e.country].member("eu", day)), hq)
-
-
-def _domestic(provider: Provider, issuing: Country, day: date) -> Entity | None:
-    return next((e for e in provider.entities if e.country == issuing.code and e.in_force(day)), None)
-
-
 class _Evaluation:
     """The per-request state: parties, fact context and words for reason templates."""
 
@@ -101,15 +53,13 @@ class _Evaluation:
         day = facts.date
         self.provider = provider = rules.providers[facts.provider]
         self.issuing = issuing = rules.countries[facts.issuing_country]
-        hq = _hq(provider, day)
+        #: the service asked about and the entities it addresses (lawreq/rules/addressing.py)
+        self.service = provider.service(facts.service)
+        self.resolved = addressing.resolve(provider, self.service, issuing, facts.target_resides_in, rules, day)
         #: addressee mode -> entity; "domestic" only when the provider has an entity in the issuing State
-        self.parties: dict[str, Entity] = {
-            "hq": hq, "eu_addressee": _eu_addressee(provider, issuing, rules, day, hq),
-            "eu_establishment": _eu_establishment(provider, issuing, rules, day, hq),
-        }
-        domestic = _domestic(provider, issuing, day)
-        if domestic is not None:
-            self.parties["domestic"] = domestic
+        self.parties: dict[str, Entity] = self.resolved.as_modes()
+        domestic = self.resolved.domestic
+        self.residence_note = addressing.residence_note(provider, self.resolved, rules, day)
         offence = rules.offences[facts.offence]
         categories = frozenset(facts.data_categories)
         voluntary = provider.voluntary_disclosure_non_content
@@ -122,6 +72,7 @@ class _Evaluation:
             "provider.id": provider.id, "provider.kind": provider.kind, "provider.hq_country": provider.hq_country,
             "provider.voluntary_disclosure_non_content": bool(voluntary and voluntary.value),
             "domestic.present": domestic is not None,
+            "service": self.service.id if self.service else None, "user_country": self.resolved.user_country,
         }
         for membership in MEMBERSHIPS:
             ctx[f"issuing.{membership}"] = issuing.member(membership, day)
@@ -182,6 +133,8 @@ class _Evaluation:
 
     def warnings(self, rule: RouteRule, ctx: dict[str, Any], words: dict[str, str]) -> tuple[str, ...]:
         out = [w.text.format_map(words) for w in rule.warnings if w.when(ctx)]
+        if self.residence_note and rule.addressee != "domestic":
+            out.append(self.residence_note)
         if rule.kind not in ("preservation_order", "preservation_request"):
             for category in self.facts.data_categories:
                 retention = self.provider.retention.get(category)
@@ -190,6 +143,11 @@ class _Evaluation:
                     out.append(f"Preserve first: {self.provider.name} keeps {_CATEGORY_WORDS[category]} only "
                                f"~{_duration_words(retention.value)}{note}")
         return tuple(out)
+
+    @staticmethod
+    def _citations(rule: RouteRule, procedure: DomesticProcedure | None, extra: tuple[Any, ...]) -> tuple[Any, ...]:
+        found = rule.citations + procedure.cite if procedure is not None else rule.citations
+        return tuple(dict.fromkeys(found + extra)) if extra else found
 
     def route(self, rule: RouteRule, procedure: DomesticProcedure | None = None) -> Route:
         ctx = self.ctx
@@ -227,6 +185,10 @@ class _Evaluation:
         notify = rule.notification is not None and rule.notification.when(ctx)
         deadlines = tuple(d.rule for d in rule.deadlines if d.when(ctx))
         entity = self.parties.get(rule.addressee, self.parties["hq"])
+        route_id = procedure.id if procedure is not None else rule.id
+        policy_closed, policy_warnings, policy_cites = policies.applicable(
+            self.provider, rule, route_id, self.service.id if self.service else None, ctx)
+        closed.extend(policy_closed)
         available = not closed
         if available:
             summary = procedure.title if procedure is not None else rule.summary.format_map(words)
@@ -244,17 +206,18 @@ class _Evaluation:
             title=f"{rule.title}: {procedure.title}" if procedure is not None else rule.title,
             available=available, reasons=reasons,
             addressee=Addressee(self.provider.id, entity.name, entity.country, entity.role,
-                                self.channel(rule.channel, entity.country), rule.channel),
+                                self.channel(rule.channel, entity.country), rule.channel,
+                                self.service.id if self.service else None),
             issuing_authorities=authorities, validation_by=validation,
             needs_approval=self.facts.issuer not in authorities and not waived,
             data_categories=self.facts.data_categories, notification_required=notify,
             deadline_rules=deadlines, preservation_period=preservation, form=rule.form,
             languages=self.languages(rule, entity),
             confidence=procedure.confidence if procedure is not None else rule.confidence,
-            citations=rule.citations + procedure.cite if procedure is not None else rule.citations,
+            citations=self._citations(rule, procedure, policy_cites),
             fields=rule.fields,
             expected_days=duration_days(response.period) if response else rule.expected_days,
-            warnings=self.warnings(rule, ctx, words) if available else (),
+            warnings=(*self.warnings(rule, ctx, words), *policy_warnings) if available else (),
         )
 
 

@@ -16,6 +16,7 @@ import yaml
 import lawreq
 from lawreq.rules import build
 from lawreq.rules.conditions import referenced_operands
+from lawreq.rules.provider_checks import policy_routes, provider_services
 from lawreq.rules.model import RuleCase, RuleProblem
 from lawreq.rules.ruleset import RuleSet
 from lawreq.rules.schema import KIND_SPECS, OFFENCES, file_kind
@@ -134,6 +135,8 @@ class _Semantics:
             self.instrument(doc)
         for doc in self.by_kind.get("offences", []):
             self.offences(doc)
+        for doc in self.by_kind.get("provider", []):
+            policy_routes(doc.issues, doc.tree, self.route_ids | self.procedure_ids)
         self.cases()
 
     def country(self, doc: _Doc) -> None:
@@ -179,6 +182,7 @@ class _Semantics:
         self._country_ref(doc, tree, "hq_country", "hq_country")
         for i, entity in _items(tree, "entities"):
             self._country_ref(doc, entity, "country", join(join("entities", i), "country"))
+        provider_services(doc.issues, tree, self.countries)
 
     def instrument(self, doc: _Doc) -> None:
         tree = doc.tree

@@ -106,10 +106,66 @@ class Entity:
     start: date | None
     end: date | None
     confidence: str
+    #: the entity's id in its provider file (services refer to it); "" for the engine's stand-in headquarters
+    id: str = ""
+    cite: tuple[Citation, ...] = ()
+    note: str = ""
 
     def in_force(self, day: date) -> bool:
         """Whether the entity holds its role on ``day``."""
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class ServiceEntity:
+    """Which entity controls a service's data for which users (``users``: EU, EEA, any, or country codes)."""
+
+    users: tuple[str, ...]
+    entity: str
+    confidence: str
+    cite: tuple[Citation, ...] = ()
+    note: str = ""
+    #: the entity serves these users from ``start`` (inclusive) to ``end`` (exclusive); None: open
+    start: date | None = None
+    end: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether the entity serves these users on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of a provider (Instagram, WhatsApp, Xbox): its entity depends on where the user lives."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    entities: tuple[ServiceEntity, ...]
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ProviderPolicy:
+    """A provider's published policy limiting whom it answers: warns on, or closes, the routes it selects.
+
+    A route is selected when it matches every selector given (``kinds``, ``channels``, ``routes``, ``services``;
+    an empty selector matches all) and ``when`` holds for the request's facts.
+    """
+
+    id: str
+    effect: str
+    text: str
+    when: Predicate
+    kinds: frozenset[str]
+    channels: frozenset[str]
+    routes: frozenset[str]
+    services: frozenset[str]
+    confidence: str
+    cite: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -130,7 +186,7 @@ class Provider:
     name: str
     kind: str
     aliases: tuple[str, ...]
-    services: tuple[str, ...]
+    services: tuple[Service, ...]
     hq_country: str
     entities: tuple[Entity, ...]
     le_portal: Fact | None
@@ -144,6 +200,24 @@ class Provider:
     sources: tuple[Citation, ...]
     confidence: str
     last_reviewed: date
+    policies: tuple[ProviderPolicy, ...] = ()
+
+    @property
+    def main_service(self) -> Service | None:
+        """The service a request addresses when it names none: the first one listed."""
+        return self.services[0] if self.services else None
+
+    def service(self, key: str | None) -> Service | None:
+        """The service with id, name or alias ``key`` (case-insensitive); the main service for None."""
+        if key is None:
+            return self.main_service
+        wanted = key.strip().casefold()
+        return next((s for s in self.services
+                     if wanted in (s.id, s.name.casefold(), *(a.casefold() for a in s.aliases))), None)
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """The entity with id ``entity_id``."""
+        return next((e for e in self.entities if e.id == entity_id), None)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ class Addressee:
     role: str
     channel: str
     channel_kind: str
+    #: the provider's service the entity was chosen for (None: the provider lists no services)
+    service: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """JSON form."""
         return {"provider": self.provider, "entity": self.entity, "country": self.country, "role": self.role,
-                "channel": self.channel, "channel_kind": self.channel_kind}
+                "channel": self.channel, "channel_kind": self.channel_kind, "service": self.service}
 
 
 def _summary(rules: tuple[DeadlineRule, ...]) -> list[dict[str, str]]:

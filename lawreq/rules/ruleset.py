@@ -26,7 +26,8 @@ class RuleSet:
     def __post_init__(self) -> None:
         index: dict[str, list[str]] = {}
         for provider in self.providers.values():
-            for name in (provider.id, provider.name, *provider.aliases, *provider.services):
+            service_names = [n for s in provider.services for n in (s.name, *s.aliases)]
+            for name in (provider.id, provider.name, *provider.aliases, *service_names):
                 ids = index.setdefault(name.casefold(), [])
                 if provider.id not in ids:
                     ids.append(provider.id)

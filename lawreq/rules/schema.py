@@ -22,6 +22,7 @@ from lawreq.rules.validate import (
     MapOf,
     Nullable,
     Num,
+    OneOf,
     Record,
     Spec,
     Str,
@@ -173,20 +174,51 @@ def _provider_sources(value: MarkedDict, path: str, mark: Mark, issues: Issues) 
                "and then 'note' says why)")
 
 
+#: roles an entity may hold; the last two are recorded for information and are never addressed by the engine
+ENTITY_ROLES = ("headquarters", "eu_designated_establishment", "eu_legal_representative", "establishment",
+                "gdpr_representative", "dsa_legal_representative")
+NON_ADDRESSEE_ROLES = frozenset({"gdpr_representative", "dsa_legal_representative"})
+#: who a service entity serves: region tokens or ISO codes (EU: a Member State on the date; EEA: EU + IS, LI, NO)
+USER_REGIONS = ("EU", "EEA", "any")
+POLICY_EFFECTS = ("warn", "close")
+
 ENTITY = Record(
     {
-        "name": Str(), "country": COUNTRY,
-        "role": Str(choices=("headquarters", "eu_designated_establishment", "eu_legal_representative", "establishment")),
+        "id": ID, "name": Str(), "country": COUNTRY,
+        "role": Str(choices=ENTITY_ROLES),
         "from": Date(), "to": Date(), "cite": CITES, **FACT_KEYS,
     },
     required=frozenset({"name", "country", "role", "confidence"}),
     extra=_from_before_to,
 )
 
+SERVICE_ENTITY = Record(
+    {"users": ListOf(Str(pattern=r"^([A-Z]{2}|EU|EEA|any)$", what="EU, EEA, any or an ISO country code"),
+                     min_items=1),
+     "entity": ID, "from": Date(), "to": Date(), "cite": CITES, **FACT_KEYS},
+    required=frozenset({"users", "entity", "confidence"}),
+    extra=_from_before_to,
+)
+SERVICE = Record(
+    {"id": ID, "name": Str(), "aliases": ListOf(Str()), "entities": ListOf(SERVICE_ENTITY, min_items=1),
+     "note": Str()},
+    required=frozenset({"id", "name", "entities"}),
+)
+#: a bare name is a service with no entity of its own (the provider's headquarters and establishments answer)
+SERVICE_OR_NAME = OneOf(((lambda v: isinstance(v, str), Str()), (lambda v: isinstance(v, dict), SERVICE)),
+                        what="a service {id, name, entities} or a service name")
+POLICY = Record(
+    {"id": ID, "effect": Str(choices=POLICY_EFFECTS), "text": Str(), "when": CONDITION_SPEC,
+     "kinds": ListOf(Str(choices=ROUTE_KINDS), min_items=1), "channels": ListOf(Str(choices=CHANNELS), min_items=1),
+     "routes": ListOf(ID, min_items=1), "services": ListOf(ID, min_items=1), "cite": CITES, **FACT_KEYS},
+    required=frozenset({"id", "effect", "text", "confidence", "cite"}),
+)
+
 PROVIDER_FILE = Record(
     {
         "id": ID, "name": Str(), "kind": Str(choices=("online_service", "telecom", "hosting")),
-        "aliases": ListOf(Str()), "services": ListOf(Str()), "hq_country": COUNTRY, "last_reviewed": Date(), "reviewed_by": HANDLE,
+        "aliases": ListOf(Str()), "services": ListOf(SERVICE_OR_NAME, min_items=1), "hq_country": COUNTRY,
+        "last_reviewed": Date(), "reviewed_by": HANDLE,
         "entities": ListOf(ENTITY, min_items=1), "le_portal": fact(Str()), "request_languages": fact(LANGUAGES),
         "preservation": fact(Record({"period": DURATION, "renewable": Bool()}, required=frozenset({"period"}))),
         "emergency": fact(Str()), "user_notification": fact(Str()),
@@ -197,6 +229,7 @@ PROVIDER_FILE = Record(
             required=frozenset({"type", "label"}), extra=_regex_compiles,
         )),
         "retention": MapOf(CATEGORY, fact(DURATION)),
+        "policies": ListOf(POLICY),
         "sources": CITES, **FACT_KEYS,
     },
     required=frozenset({"id", "name", "kind", "hq_country", "last_reviewed", "reviewed_by", "entities",
@@ -277,7 +310,7 @@ OFFENCES_FILE = Record(
 )
 
 _ROUTE_EXPECT = Record({
-    "available": Bool(), "addressee_country": COUNTRY, "addressee_entity": Str(),
+    "available": Bool(), "addressee_country": COUNTRY, "addressee_entity": Str(), "addressee_role": Str(),
     "notification_required": Bool(), "issuing_authorities": ListOf(AUTHORITY), "validation_by": ListOf(AUTHORITY),
     "needs_approval": Bool(), "form": Str(choices=FORMS), "deadlines": MapOf(Str(choices=DEADLINE_KINDS), Nullable(DURATION)),
     "preservation_period": DURATION, "languages": ListOf(LANGUAGE), "reason_contains": Str(),
@@ -290,6 +323,7 @@ CASE = Record(
             "issuing_country": Str(), "provider": Str(), "data_categories": ListOf(Str(), min_items=1),
             "offence": Str(), "max_penalty_years": Num(), "emergency": Bool(), "committed_online": Bool(),
             "target_resides_in": Str(), "offence_committed_in": Str(), "issuer": Str(), "date": Date(),
+            "service": Str(),
         }, required=frozenset({"issuing_country", "provider", "data_categories", "offence", "date"})),
         "expect": Record({
             "available": ListOf(ID), "closed": ListOf(ID), "first": ID, "routes": MapOf(ID, _ROUTE_EXPECT),

@@ -74,7 +74,7 @@ def service_entities(provider: Provider, service: Service | None, day: date) -> 
     out: list[Entity] = []
     for ref in service.entities:
         entity = provider.entity(ref.entity)
-        if entity is not None and entity.in_force(day) and entity not in out:
+        if entity is not None and ref.in_force(day) and entity.in_force(day) and entity not in out:
             out.append(entity)
     return out
 
@@ -86,7 +86,7 @@ def controller(provider: Provider, service: Service | None, user_country: str, r
         return None
     for ref in service.entities:
         entity = provider.entity(ref.entity)
-        if entity is None or not entity.in_force(day):
+        if entity is None or not entity.in_force(day) or not ref.in_force(day):
             continue
         if any(in_region(token, user_country, rules, day) for token in ref.users):
             return entity
@@ -174,7 +174,7 @@ def depends_on_residence(provider: Provider, service: Service | None, rules: Rul
     if service is None:
         return False
     entities = {ref.entity for ref in service.entities
-                if (e := provider.entity(ref.entity)) is not None and e.in_force(day)}
+                if (e := provider.entity(ref.entity)) is not None and e.in_force(day) and ref.in_force(day)}
     return len(entities) > 1
 
 
@@ -187,7 +187,7 @@ def residence_note(provider: Provider, parties: Parties, rules: RuleSet, day: da
     others = []
     for ref in service.entities:
         entity = provider.entity(ref.entity)
-        if entity is None or not entity.in_force(day) or entity == parties.controller:
+        if entity is None or not entity.in_force(day) or not ref.in_force(day) or entity == parties.controller:
             continue
         others.append(f"{entity.name} ({entity.country}) for {_users_words(ref.users)}")
     country = rules.countries.get(parties.user_country)

@@ -105,7 +105,8 @@ def provider(node: Mapping[str, Any]) -> Provider:
     services = tuple(
         Service(re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-") or "service", s, (), ()) if isinstance(s, str)
         else Service(s["id"], s["name"], tuple(s.get("aliases", ())), tuple(
-            ServiceEntity(tuple(r["users"]), r["entity"], r["confidence"], cites(r.get("cite")), r.get("note", ""))
+            ServiceEntity(tuple(r["users"]), r["entity"], r["confidence"], cites(r.get("cite")), r.get("note", ""),
+                          r.get("from"), r.get("to"))
             for r in s["entities"]), s.get("note", ""))
         for s in node.get("services", ())
     )

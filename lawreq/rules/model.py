@@ -125,6 +125,13 @@ class ServiceEntity:
     confidence: str
     cite: tuple[Citation, ...] = ()
     note: str = ""
+    #: the entity serves these users from ``start`` (inclusive) to ``end`` (exclusive); None: open
+    start: date | None = None
+    end: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether the entity serves these users on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True)

@@ -196,9 +196,9 @@ ENTITY = Record(
 SERVICE_ENTITY = Record(
     {"users": ListOf(Str(pattern=r"^([A-Z]{2}|EU|EEA|any)$", what="EU, EEA, any or an ISO country code"),
                      min_items=1),
-     "entity": ID, "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+     "entity": ID, "from": Date(), "to": Date(), "cite": CITES, **FACT_KEYS},
     required=frozenset({"users", "entity", "confidence"}),
-    extra=_needs_cite,
+    extra=_from_before_to,
 )
 SERVICE = Record(
     {"id": ID, "name": Str(), "aliases": ListOf(Str()), "entities": ListOf(SERVICE_ENTITY, min_items=1),
@@ -211,8 +211,7 @@ SERVICE_OR_NAME = OneOf(((lambda v: isinstance(v, str), Str()), (lambda v: isins
 POLICY = Record(
     {"id": ID, "effect": Str(choices=POLICY_EFFECTS), "text": Str(), "when": CONDITION_SPEC,
      "kinds": ListOf(Str(choices=ROUTE_KINDS), min_items=1), "channels": ListOf(Str(choices=CHANNELS), min_items=1),
-     "routes": ListOf(ID, min_items=1), "services": ListOf(ID, min_items=1),
-     "confidence": CONFIDENCE, "cite": CITES, "note": Str()},
+     "routes": ListOf(ID, min_items=1), "services": ListOf(ID, min_items=1), "cite": CITES, **FACT_KEYS},
     required=frozenset({"id", "effect", "text", "confidence", "cite"}),
 )
 

@@ -113,8 +113,9 @@ def _route_text(route: Route) -> list[str]:
         level = confidence.get(reason)
         lines.append(f"         - {reason}" + (f" [{level}]" if level else ""))
     if route.available:
-        lines.append(f"         addressee: {route.addressee.entity} ({route.addressee.country}) "
-                     f"via {route.addressee.channel} [{route.entity_confidence}]")
+        service = f", for service {route.addressee.service}" if route.addressee.service else ""
+        lines.append(f"         addressee: {route.addressee.entity} ({route.addressee.country}, "
+                     f"{route.addressee.role}{service}) via {route.addressee.channel} [{route.entity_confidence}]")
         lines.append(f"         issued by: {', '.join(route.issuing_authorities) or 'as national law provides'}"
                      + ("  (needs approval)" if route.needs_approval else ""))
         if route.notification_required:
@@ -137,6 +138,9 @@ def _route_text(route: Route) -> list[str]:
 @click.option("--max-penalty-years", type=float, default=None)
 @click.option("--emergency", is_flag=True, help="Imminent threat to life or physical integrity.")
 @click.option("--target-resides-in", default=None)
+@click.option("--service", default=None,
+              help="The provider's service (id or name, e.g. whatsapp). Default: the service named in --provider, "
+                   "else the provider's main service.")
 @click.option("--offence-committed-in", default=None, help="Default: the issuing country.")
 @click.option("--offline", is_flag=True, help="The offence was not committed by means of an information system.")
 @click.option("--issuer", type=click.Choice(AUTHORITIES), default="police", show_default=True)
@@ -145,17 +149,21 @@ def _route_text(route: Route) -> list[str]:
 @click.option("--rules", "rules_path", type=_PATH, default=None, help="Rules directory.")
 def routes_command(issuing_country: str, provider: str, data_categories: tuple[str, ...], offence: str,
                    max_penalty_years: float | None, emergency: bool, target_resides_in: str | None,
-                   offence_committed_in: str | None, offline: bool, issuer: str, on: Any, fmt: str,
-                   rules_path: Path | None) -> None:
+                   service: str | None, offence_committed_in: str | None, offline: bool, issuer: str, on: Any,
+                   fmt: str, rules_path: Path | None) -> None:
     """List every legal route for a request, open or closed, fastest first."""
     rules = _load(rules_path)
     matches = rules.find_providers(provider)
     provider_id = matches[0].id if len(matches) == 1 else provider
+    if service is None and len(matches) == 1:
+        named = matches[0].service(provider)
+        service = named.id if named is not None else None
     mapping = {
         "issuing_country": issuing_country, "provider": provider_id, "data_categories": list(data_categories),
         "offence": offence, "max_penalty_years": max_penalty_years, "emergency": emergency,
         "target_resides_in": target_resides_in, "offence_committed_in": offence_committed_in,
         "committed_online": not offline, "issuer": issuer, "date": on.date() if on else date.today(),
+        "service": service,
     }
     try:
         facts = Facts.from_mapping(mapping, rules=rules)

@@ -296,7 +296,7 @@ def _build(root: Path, docs: list[_Doc], version: str) -> RuleSet:
         for d in by_kind.get("cases", []) for c in d.tree["cases"]
     )
     return RuleSet(version, root, countries, providers, offences, lists, routes, cases, titles,
-                   provenance.collect(docs, root))
+                   lambda: provenance.collect(docs, root))
 
 
 def check_rules(path: Path | str | None = None) -> tuple[RuleSet | None, list[RuleProblem]]:

@@ -10,7 +10,7 @@ encoded only for the detailed country files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from lawreq.rules import build
@@ -66,6 +66,11 @@ def next_change(rules: RuleSet, after: date) -> tuple[date, str] | None:
         eif = rule.entry_into_force
         if eif is not None and eif.value is not None and eif.value > after:
             found.append((eif.value, f"{eif.instrument} enters into force {eif.value.isoformat()}"))
+        until = eif.open_for_signature_until if eif is not None else None
+        if until is not None and until >= after:
+            closes = until + timedelta(days=1)
+            found.append((closes, f"{eif.instrument} closes for signature after {until.isoformat()} "
+                                  f"(accession only from {closes.isoformat()})"))
     return min(found) if found else None
 
 

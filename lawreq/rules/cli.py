@@ -98,23 +98,33 @@ def diff_command(a: str, b: str, fmt: str, on: Any, rules_path: Path | None) -> 
         click.echo(f"{marker}{row['aspect']:<{width}} {row['a']}  |  {row['b']}")
 
 
+_KIND_WORDS = {"not_bound": "not bound", "not_yet_applicable": "not yet applicable", "not_a_party": "not a Party",
+               "not_in_force": "not in force", "condition_unmet": "condition unmet", "policy": "provider policy"}
+
+
 def _route_text(route: Route) -> list[str]:
+    """One route as text: state, closure kind, every reason with the confidence of the rule behind it."""
     state = "OPEN  " if route.available else "closed"
-    lines = [f"[{state}] {route.id}: {route.title}", f"         {route.kind}, {route.instrument}"]
+    kind = f" ({_KIND_WORDS.get(route.closed_kind, route.closed_kind)})" if route.closed_kind else ""
+    lines = [f"[{state}] {route.id}: {route.title}{kind}",
+             f"         {route.kind}, {route.instrument}; confidence: {route.confidence}"]
+    confidence = {f.text: f.confidence for f in route.findings}
     for reason in route.reasons:
-        lines.append(f"         - {reason}")
+        level = confidence.get(reason)
+        lines.append(f"         - {reason}" + (f" [{level}]" if level else ""))
     if route.available:
         service = f", for service {route.addressee.service}" if route.addressee.service else ""
         lines.append(f"         addressee: {route.addressee.entity} ({route.addressee.country}, "
-                     f"{route.addressee.role}{service}) via {route.addressee.channel}")
+                     f"{route.addressee.role}{service}) via {route.addressee.channel} [{route.entity_confidence}]")
         lines.append(f"         issued by: {', '.join(route.issuing_authorities) or 'as national law provides'}"
                      + ("  (needs approval)" if route.needs_approval else ""))
         if route.notification_required:
             lines.append("         the enforcing State must be notified")
         for rule in route.deadline_rules:
-            lines.append(f"         deadline {rule.kind}: {rule.period} ({rule.applies}, from {rule.trigger})")
-        lines.append(f"         form: {route.form}; languages: {', '.join(route.languages)}; "
-                     f"confidence: {route.confidence}")
+            lines.append(f"         deadline {rule.kind}: {rule.period} ({rule.applies}, from {rule.trigger}) "
+                         f"[{rule.confidence}]")
+        lines.append(f"         expected: ~{route.expected_days:g} days [{route.expected_days_confidence}]")
+        lines.append(f"         form: {route.form}; languages: {', '.join(route.languages)}")
         for warning in route.warnings:
             lines.append(f"         ! {warning}")
     return lines

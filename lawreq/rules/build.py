@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any, Mapping
 
-from lawreq.rules.conditions import always, compile_condition
+from lawreq.rules.conditions import MEMBERSHIPS, PARTY_PREFIXES, always, compile_condition
 from lawreq.rules.model import (
     Choice,
     Citation,
@@ -16,10 +16,12 @@ from lawreq.rules.model import (
     DeadlineRule,
     DomesticProcedure,
     Entity,
+    EntryIntoForce,
     Fact,
     FieldSpec,
     IdentifierFormat,
     Interval,
+    MembershipTitle,
     Offence,
     Provider,
     ProviderPolicy,
@@ -72,10 +74,7 @@ def country(node: Mapping[str, Any]) -> Country:
             cite=tuple(dict.fromkeys(cites(p.get("cite")) + tuple(c for r in p.get("requires", ())
                                                                   for c in cites(r.get("cite"))))),
             start=p.get("from"), end=p.get("to"),
-            requires=tuple(
-                Requirement(_predicate(r["when"]), r.get("met", ""), r["unmet"], cites(r.get("cite")))
-                for r in p.get("requires", ())
-            ),
+            requires=tuple(_requirement(r) for r in p.get("requires", ())),
             validation_by=tuple(p["validation_by"]) if "validation_by" in p else None,
         )
         for p in node.get("domestic_procedures", ())
@@ -166,17 +165,43 @@ def _deadline(node: Mapping[str, Any]) -> ConditionalDeadline:
     return ConditionalDeadline(_predicate(node.get("when")), rule)
 
 
-def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any]) -> RouteRule:
+def _membership_leaf(condition: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(party, key)`` when a condition is exactly ``{fact: <party>.<key>, eq: true}``."""
+    if set(condition) != {"fact", "eq"} or condition["eq"] is not True:
+        return None
+    party, _, key = str(condition["fact"]).partition(".")
+    return (party, key) if party in PARTY_PREFIXES and key in MEMBERSHIPS else None
+
+
+def _requirement(node: Mapping[str, Any]) -> Requirement:
+    return Requirement(_predicate(node["when"]), node.get("met", ""), node["unmet"], cites(node.get("cite")),
+                       node.get("confidence", ""), node.get("closed_kind"), _membership_leaf(node["when"]))
+
+
+def memberships(node: Mapping[str, Any]) -> dict[str, MembershipTitle]:
+    """The membership words an instrument file declares."""
+    return {key: MembershipTitle(key, d["title"], d.get("party", "Party"), d.get("among"))
+            for key, d in (node.get("memberships") or {}).items()}
+
+
+def entry_into_force(node: Mapping[str, Any]) -> EntryIntoForce | None:
+    """An instrument file's ``entry_into_force``."""
+    eif = node.get("entry_into_force")
+    if eif is None:
+        return None
+    return EntryIntoForce(node["instrument"], eif["value"], eif.get("ratifications"), eif.get("ratifications_required"),
+                          eif.get("counted_on"), eif["confidence"], cites(eif.get("cite")))
+
+
+def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any],
+          in_force: EntryIntoForce | None = None) -> RouteRule:
     """Build one :class:`RouteRule` of an instrument file."""
     preservation = node.get("preservation_period")
     return _with_citations(RouteRule(
         id=node["id"], instrument=instrument, kind=node["kind"], title=node["title"], summary=node["summary"],
         template=node.get("template"), addressee=node["addressee"], channel=node["channel"], form=node["form"],
         data_categories=frozenset(node["data_categories"]),
-        requires=tuple(
-            Requirement(_predicate(r["when"]), r.get("met", ""), r["unmet"], cites(r["cite"]))
-            for r in node.get("requires", ())
-        ),
+        requires=tuple(_requirement(r) for r in node.get("requires", ())),
         issuing_authorities=_choices(node["issuing_authorities"]), validation_by=_choices(node.get("validation_by")),
         prior_validation_waived=_conditional(node.get("prior_validation_waived")),
         notification=_conditional(node.get("notification")),
@@ -187,7 +212,8 @@ def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any]) -
         expected_days=float(node["expected_days"]["value"]),
         warnings=tuple(RouteWarning(_predicate(w.get("when")), w["text"]) for w in node.get("warnings", ())),
         fields=tuple(_field(name, fields[name]) for name in node.get("fields", ()) if name in fields),
-        confidence=node["confidence"], cite=cites(node["cite"]),
+        confidence=node["confidence"], cite=cites(node["cite"]), entry_into_force=in_force,
+        expected_days_confidence=node["expected_days"]["confidence"],
     ))
 
 
@@ -202,4 +228,6 @@ def _with_citations(rule: RouteRule) -> RouteRule:
         found.extend(conditional.cite if conditional else ())
     for deadline in rule.deadlines:
         found.extend(deadline.rule.cite)
+    if rule.entry_into_force is not None:
+        found.extend(rule.entry_into_force.cite)
     return replace(rule, citations=tuple(dict.fromkeys(found)))

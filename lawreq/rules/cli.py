@@ -98,22 +98,33 @@ def diff_command(a: str, b: str, fmt: str, on: Any, rules_path: Path | None) -> 
         click.echo(f"{marker}{row['aspect']:<{width}} {row['a']}  |  {row['b']}")
 
 
+_KIND_WORDS = {"not_bound": "not bound", "not_yet_applicable": "not yet applicable", "not_a_party": "not a Party",
+               "not_in_force": "not in force", "condition_unmet": "condition unmet", "policy": "provider policy"}
+
+
 def _route_text(route: Route) -> list[str]:
+    """One route as text: state, closure kind, every reason with the confidence of the rule behind it."""
     state = "OPEN  " if route.available else "closed"
-    lines = [f"[{state}] {route.id}: {route.title}", f"         {route.kind}, {route.instrument}"]
+    kind = f" ({_KIND_WORDS.get(route.closed_kind, route.closed_kind)})" if route.closed_kind else ""
+    lines = [f"[{state}] {route.id}: {route.title}{kind}",
+             f"         {route.kind}, {route.instrument}; confidence: {route.confidence}"]
+    confidence = {f.text: f.confidence for f in route.findings}
     for reason in route.reasons:
-        lines.append(f"         - {reason}")
+        level = confidence.get(reason)
+        lines.append(f"         - {reason}" + (f" [{level}]" if level else ""))
     if route.available:
-        lines.append(f"         addressee: {route.addressee.entity} ({route.addressee.country}) "
-                     f"via {route.addressee.channel}")
+        service = f", for service {route.addressee.service}" if route.addressee.service else ""
+        lines.append(f"         addressee: {route.addressee.entity} ({route.addressee.country}, "
+                     f"{route.addressee.role}{service}) via {route.addressee.channel} [{route.entity_confidence}]")
         lines.append(f"         issued by: {', '.join(route.issuing_authorities) or 'as national law provides'}"
                      + ("  (needs approval)" if route.needs_approval else ""))
         if route.notification_required:
             lines.append("         the enforcing State must be notified")
         for rule in route.deadline_rules:
-            lines.append(f"         deadline {rule.kind}: {rule.period} ({rule.applies}, from {rule.trigger})")
-        lines.append(f"         form: {route.form}; languages: {', '.join(route.languages)}; "
-                     f"confidence: {route.confidence}")
+            lines.append(f"         deadline {rule.kind}: {rule.period} ({rule.applies}, from {rule.trigger}) "
+                         f"[{rule.confidence}]")
+        lines.append(f"         expected: ~{route.expected_days:g} days [{route.expected_days_confidence}]")
+        lines.append(f"         form: {route.form}; languages: {', '.join(route.languages)}")
         for warning in route.warnings:
             lines.append(f"         ! {warning}")
     return lines
@@ -127,6 +138,9 @@ def _route_text(route: Route) -> list[str]:
 @click.option("--max-penalty-years", type=float, default=None)
 @click.option("--emergency", is_flag=True, help="Imminent threat to life or physical integrity.")
 @click.option("--target-resides-in", default=None)
+@click.option("--service", default=None,
+              help="The provider's service (id or name, e.g. whatsapp). Default: the service named in --provider, "
+                   "else the provider's main service.")
 @click.option("--offence-committed-in", default=None, help="Default: the issuing country.")
 @click.option("--offline", is_flag=True, help="The offence was not committed by means of an information system.")
 @click.option("--issuer", type=click.Choice(AUTHORITIES), default="police", show_default=True)
@@ -135,17 +149,21 @@ def _route_text(route: Route) -> list[str]:
 @click.option("--rules", "rules_path", type=_PATH, default=None, help="Rules directory.")
 def routes_command(issuing_country: str, provider: str, data_categories: tuple[str, ...], offence: str,
                    max_penalty_years: float | None, emergency: bool, target_resides_in: str | None,
-                   offence_committed_in: str | None, offline: bool, issuer: str, on: Any, fmt: str,
-                   rules_path: Path | None) -> None:
+                   service: str | None, offence_committed_in: str | None, offline: bool, issuer: str, on: Any,
+                   fmt: str, rules_path: Path | None) -> None:
     """List every legal route for a request, open or closed, fastest first."""
     rules = _load(rules_path)
     matches = rules.find_providers(provider)
     provider_id = matches[0].id if len(matches) == 1 else provider
+    if service is None and len(matches) == 1:
+        named = matches[0].service(provider)
+        service = named.id if named is not None else None
     mapping = {
         "issuing_country": issuing_country, "provider": provider_id, "data_categories": list(data_categories),
         "offence": offence, "max_penalty_years": max_penalty_years, "emergency": emergency,
         "target_resides_in": target_resides_in, "offence_committed_in": offence_committed_in,
         "committed_online": not offline, "issuer": issuer, "date": on.date() if on else date.today(),
+        "service": service,
     }
     try:
         facts = Facts.from_mapping(mapping, rules=rules)

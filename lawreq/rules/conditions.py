@@ -68,7 +68,8 @@ OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
 
 _LIST_OPERATORS = frozenset({"in", "not_in", "contains_any", "subset_of"})
 
-_PARTY_PREFIXES = ("issuing", "eu_addressee", "eu_establishment", "hq")
+PARTY_PREFIXES = ("issuing", "eu_addressee", "eu_establishment", "hq")
+_PARTY_PREFIXES = PARTY_PREFIXES
 
 #: every fact a condition may name, with a one-line meaning (shown in jurisdictions/README.md)
 FACTS: dict[str, str] = {

@@ -16,8 +16,8 @@ from typing import Any
 from lawreq.rules import addressing, policies
 from lawreq.rules.conditions import MEMBERSHIPS
 from lawreq.rules.facts import Facts
-from lawreq.rules.model import DomesticProcedure, Entity, RouteRule
-from lawreq.rules.route import Addressee, Route
+from lawreq.rules.model import DomesticProcedure, Requirement, RouteRule
+from lawreq.rules.route import Addressee, Finding, Route
 from lawreq.rules.ruleset import RuleSet
 
 IDENTIFYING = frozenset({"subscriber_data", "identification_data"})
@@ -42,6 +42,17 @@ def _duration_words(period: str) -> str:
     if days >= 30 and days % 30 == 0:
         return f"{int(days // 30)} months"
     return f"{days:g} days" if days >= 1 else f"{days * 24:g} hours"
+
+
+#: which closure reason is "the" reason of a closed route when several requirements fail: the instrument not in
+#: force first, then the issuing State's own position (and the file's own words such as a date of application),
+#: then the other parties', then plain conditions. Within a group: not bound, not a Party, not yet applicable.
+_KIND_ORDER = {"not_in_force": 0, "not_bound": 1, "not_a_party": 2, "not_yet_applicable": 3, "policy": 4,
+               "condition_unmet": 5}
+
+
+def _closure_rank(kind: str, group: int) -> tuple[int, int]:
+    return (0 if kind == "not_in_force" else group, _KIND_ORDER[kind])
 
 
 class _Evaluation:
@@ -91,6 +102,68 @@ class _Evaluation:
             "hq_country": provider.hq_country,
         }
         self._word_cache: dict[str, dict[str, str]] = {}
+        self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def _party_words(self, party: str, country_name: str) -> str:
+        if party == "issuing":
+            return country_name
+        if party == "hq":
+            return f"The requested State, {country_name},"
+        if party == "eu_addressee":
+            return f"The addressee's State, {country_name},"
+        return f"The executing State, {country_name},"
+
+    def membership_closure(self, party: str, key: str) -> tuple[str, str]:
+        """(closed_kind, sentence): why ``party`` is not bound by membership ``key`` on the date, in the law's
+        own terms: outside it by its own choice, bound but not yet applicable, no longer bound, not a Party."""
+        cached = self._membership_cache.get((party, key))
+        if cached is not None:
+            return cached
+        day = self.facts.date
+        code = self.issuing.code if party == "issuing" else self.parties[party].country
+        country = self.rules.countries.get(code)
+        name = country.name if country else code
+        who = self._party_words(party, name)
+        decl = self.rules.membership_titles.get(key)
+        title = decl.title if decl else f"`{key}`"
+        party_word = decl.party if decl else "Party"
+        intervals = country.memberships.get(key) if country else None
+        if intervals is None:
+            found = ("not_a_party", f"{who} is not recorded in the rules as bound by {title} (not researched): "
+                                    f"treated as not a {party_word}.")
+        elif any(i.start > day for i in intervals):
+            start = min(i.start for i in intervals if i.start > day)
+            found = ("not_yet_applicable", f"{who} is bound by {title}, but it applies to {name} only from "
+                                           f"{start.isoformat()} (request date {day.isoformat()}).")
+        elif intervals and all(i.end is not None and i.end <= day for i in intervals):
+            end = max(i.end for i in intervals if i.end is not None)
+            found = ("not_a_party", f"{who} is no longer bound by {title}: it ceased to apply to {name} on "
+                                    f"{end.isoformat()}.")
+        elif decl is not None and decl.among and country is not None and country.member(decl.among, day):
+            among = self.rules.membership_titles.get(decl.among)
+            found = ("not_bound", f"{who} is not bound by {title}: "
+                                  f"it is a {among.party if among else 'member'} of {among.title if among else decl.among} "
+                                  f"that stays outside it by its own choice.")
+        elif decl is not None and decl.among:
+            among = self.rules.membership_titles.get(decl.among)
+            found = ("not_a_party", f"{who} is not bound by {title}: it binds only "
+                                    f"{(among.party + 's of ' + among.title) if among else decl.among}.")
+        elif country is not None and key in country.signatures:
+            found = ("not_a_party", f"{who} signed {title} on {country.signatures[key].isoformat()} but is not a "
+                                    f"{party_word} to it on {day.isoformat()}.")
+        else:
+            found = ("not_a_party", f"{who} is not a {party_word} to {title} on {day.isoformat()}.")
+        self._membership_cache[(party, key)] = found
+        return found
+
+    def closure(self, requirement: Requirement) -> tuple[str, str | None, tuple[int, int]]:
+        """(closed_kind, the law's-own-terms sentence or None, rank) of a failing requirement."""
+        if requirement.membership is not None:
+            party, key = requirement.membership
+            kind, sentence = self.membership_closure(party, key)
+            return kind, sentence, _closure_rank(kind, 1 if party == "issuing" else 2)
+        kind = requirement.closed_kind or "condition_unmet"
+        return kind, None, _closure_rank(kind, 1 if requirement.closed_kind else 3)
 
     def words_for(self, mode: str) -> dict[str, str]:
         if mode not in self._word_cache:
@@ -109,6 +182,14 @@ class _Evaluation:
             return portal.value if portal else f"{self.provider.name}'s law-enforcement contact (no portal recorded)"
         if kind == "eevidence_system":
             return "Decentralised IT system of Regulation (EU) 2023/1543 (Art. 19), to the provider's addressee"
+        if kind == "judicial_authority":
+            central = country.contacts.get("central_authority") if country else None
+            return (f"Directly to the competent judicial authority of {name} (the authority with territorial "
+                    f"competence; where it is not known, through the central authority: "
+                    f"{central.value if central else 'not recorded in the rules'})")
+        if kind == "diplomatic_channel":
+            return (f"Diplomatic channel: from {self.issuing.name}'s Ministry of Foreign Affairs (or embassy) to "
+                    f"{name}'s, for its competent authority")
         contact = country.contacts.get(kind) if country else None
         label = "24/7 network point of contact" if kind == "network_24_7" else "Central authority"
         return f"{label} of {name}: {contact.value if contact else 'not recorded in the rules'}"
@@ -156,22 +237,56 @@ class _Evaluation:
         words = self.words_for(rule.addressee)
         closed: list[str] = []
         opened: list[str] = []
+        findings: list[Finding] = []
+        #: (rank, kind, sentence): the primary closure reason is the lowest rank
+        primary: tuple[tuple[int, int], str, str] | None = None
+        in_force = rule.entry_into_force
+        if in_force is not None and not in_force.in_force(self.facts.date):
+            sentence = _not_in_force(in_force, self.facts.date)
+            primary = ((0, 0), "not_in_force", sentence)
+            closed.append(sentence)
+            findings.append(Finding(sentence, in_force.confidence, "not_in_force"))
         allowed = procedure.data_categories if procedure is not None else rule.data_categories
         missing = [c for c in self.facts.data_categories if c not in allowed]
         if missing:
-            closed.append("This route cannot obtain " + ", ".join(_CATEGORY_WORDS[c] for c in missing) + ".")
+            text = "This route cannot obtain " + ", ".join(_CATEGORY_WORDS[c] for c in missing) + "."
+            closed.append(text)
+            findings.append(Finding(text, rule.confidence, "condition_unmet"))
+            if primary is None:
+                primary = (_closure_rank("condition_unmet", 3), "condition_unmet", text)
         for requirement in rule.requires:
+            confidence = requirement.confidence or rule.confidence
             if not requirement.when(ctx):
-                closed.append(requirement.unmet.format_map(words))
+                text = requirement.unmet.format_map(words)
+                kind, sentence, rank = self.closure(requirement)
+                closed.append(text)
+                findings.append(Finding(text, confidence, kind))
+                if primary is None or rank < primary[0]:
+                    primary = (rank, kind, sentence or text)
             elif requirement.met:
-                opened.append(requirement.met.format_map(words))
+                text = requirement.met.format_map(words)
+                opened.append(text)
+                findings.append(Finding(text, confidence, "met"))
         if procedure is not None:
-            closed.extend(_procedure_dates(procedure, self.facts.date))
+            for text in _procedure_dates(procedure, self.facts.date):
+                kind = "not_yet_applicable" if "applies only from" in text else "not_in_force"
+                closed.append(text)
+                findings.append(Finding(text, procedure.confidence, kind))
+                if primary is None or _closure_rank(kind, 1) < primary[0]:
+                    primary = (_closure_rank(kind, 1), kind, text)
             for requirement in procedure.requires:
+                confidence = requirement.confidence or procedure.confidence
                 if not requirement.when(ctx):
-                    closed.append(requirement.unmet.format_map(words))
+                    text = requirement.unmet.format_map(words)
+                    kind, sentence, rank = self.closure(requirement)
+                    closed.append(text)
+                    findings.append(Finding(text, confidence, kind))
+                    if primary is None or rank < primary[0]:
+                        primary = (rank, kind, sentence or text)
                 elif requirement.met:
-                    opened.append(requirement.met.format_map(words))
+                    text = requirement.met.format_map(words)
+                    opened.append(text)
+                    findings.append(Finding(text, confidence, "met"))
             authorities = procedure.issuing_authorities
             validation: tuple[str, ...] = (
                 procedure.validation_by if procedure.validation_by is not None
@@ -188,13 +303,20 @@ class _Evaluation:
         route_id = procedure.id if procedure is not None else rule.id
         policy_closed, policy_warnings, policy_cites = policies.applicable(
             self.provider, rule, route_id, self.service.id if self.service else None, ctx)
-        closed.extend(policy_closed)
+        for text in policy_closed:
+            closed.append(text)
+            findings.append(Finding(text, rule.confidence, "policy"))
+            if primary is None or _closure_rank("policy", 3) < primary[0]:
+                primary = (_closure_rank("policy", 3), "policy", text)
         available = not closed
         if available:
             summary = procedure.title if procedure is not None else rule.summary.format_map(words)
             reasons = (summary, *opened)
+            closed_kind = closed_reason = None
         else:
-            reasons = tuple(closed)
+            assert primary is not None
+            _, closed_kind, closed_reason = primary
+            reasons = tuple(dict.fromkeys((closed_reason, *closed)))
         response = next((d for d in deadlines if d.kind == "response"
                          and d.applies in ("always", "emergency" if self.facts.emergency else "normal")), None)
         preservation = rule.preservation_period
@@ -218,7 +340,24 @@ class _Evaluation:
             fields=rule.fields,
             expected_days=duration_days(response.period) if response else rule.expected_days,
             warnings=(*self.warnings(rule, ctx, words), *policy_warnings) if available else (),
+            closed_kind=closed_kind, closed_reason=closed_reason, findings=tuple(findings),
+            expected_days_confidence=response.confidence if response else rule.expected_days_confidence,
+            entity_confidence=entity.confidence,
         )
+
+
+def _not_in_force(eif: Any, day: date) -> str:
+    """The sentence for an instrument not in force on ``day``, with its dated ratification count."""
+    if eif.value is not None:
+        return f"{eif.instrument} enters into force only on {eif.value.isoformat()} (request date {day.isoformat()})."
+    counted = f", as counted on {eif.counted_on.isoformat()}" if eif.counted_on else ""
+    needed = f" of the {eif.ratifications_required:g} needed" if eif.ratifications_required else ""
+    if eif.ratifications is None:
+        required = f" ({eif.ratifications_required:g} needed)" if eif.ratifications_required else ""
+        return (f"{eif.instrument} is not in force on {day.isoformat()}: no ratification count is recorded"
+                f"{required}{counted}.")
+    return (f"{eif.instrument} is not in force on {day.isoformat()}: {eif.ratifications:g} "
+            f"ratification(s){needed}{counted}.")
 
 
 def _procedure_dates(procedure: DomesticProcedure, day: date) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 import lawreq
-from lawreq.rules import build
+from lawreq.rules import build, provenance
 from lawreq.rules.conditions import referenced_operands
 from lawreq.rules.provider_checks import policy_routes, provider_services
 from lawreq.rules.model import RuleCase, RuleProblem
@@ -287,14 +287,16 @@ def _build(root: Path, docs: list[_Doc], version: str) -> RuleSet:
     offences = build.offences(offence_docs[0].tree) if offence_docs else {}
     lists = {k: v["title"] for k, v in (offence_docs[0].tree["lists"].items() if offence_docs else ())}
     routes = tuple(
-        build.route(node, d.tree["instrument"], d.tree.get("fields") or {})
+        build.route(node, d.tree["instrument"], d.tree.get("fields") or {}, build.entry_into_force(d.tree))
         for d in by_kind.get("instrument", []) for node in d.tree["routes"]
     )
+    titles = {k: v for d in by_kind.get("instrument", []) for k, v in build.memberships(d.tree).items()}
     cases = tuple(
         RuleCase(c["id"], c["description"], dict(c["facts"]), dict(c["expect"]), d.label)
         for d in by_kind.get("cases", []) for c in d.tree["cases"]
     )
-    return RuleSet(version, root, countries, providers, offences, lists, routes, cases)
+    return RuleSet(version, root, countries, providers, offences, lists, routes, cases, titles,
+                   provenance.collect(docs, root))
 
 
 def check_rules(path: Path | str | None = None) -> tuple[RuleSet | None, list[RuleProblem]]:

@@ -274,12 +274,49 @@ class DeadlineRule:
 
 @dataclass(frozen=True)
 class Requirement:
-    """One condition a route needs, with the words shown when it is (not) met."""
+    """One condition a route needs, with the words shown when it is (not) met.
+
+    ``membership`` is ``(party, key)`` when the condition is exactly ``{fact: <party>.<key>, eq: true}``: the
+    engine then says in the law's own terms why the party is not bound (not bound by choice, not yet applicable,
+    not a Party). ``closed_kind`` is the file's own word for a failing requirement (e.g. a date of application).
+    """
 
     when: Predicate
     met: str
     unmet: str
     cite: tuple[Citation, ...]
+    confidence: str = ""
+    closed_kind: str | None = None
+    membership: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class MembershipTitle:
+    """What a membership key means (instrument files' ``memberships:``): words for closure reasons."""
+
+    key: str
+    title: str
+    party: str = "Party"
+    #: the instrument binds only States that are members of this key (e.g. ``eu``): a member outside it is
+    #: "not bound" (its own choice), a non-member "not a Party"
+    among: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryIntoForce:
+    """Whether an instrument is in force at all (``entry_into_force:``), with the dated ratification count."""
+
+    instrument: str
+    value: date | None
+    ratifications: float | None
+    ratifications_required: float | None
+    counted_on: date | None
+    confidence: str
+    cite: tuple[Citation, ...]
+
+    def in_force(self, day: date) -> bool:
+        """Whether the instrument is in force on ``day``."""
+        return self.value is not None and self.value <= day
 
 
 @dataclass(frozen=True)
@@ -344,6 +381,10 @@ class RouteRule:
     fields: tuple[FieldSpec, ...]
     confidence: str
     cite: tuple[Citation, ...]
+    #: the instrument's own entry into force (None: the file does not say; its memberships decide)
+    entry_into_force: EntryIntoForce | None = None
+    #: confidence of the route's expected_days figure (a cited estimate or an unverified heuristic)
+    expected_days_confidence: str = "unverified"
     #: every citation the route may show (its own, its requirements', authorities', deadlines'), deduplicated
     citations: tuple[Citation, ...] = ()
 

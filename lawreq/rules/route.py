@@ -38,6 +38,19 @@ def _summary(rules: tuple[DeadlineRule, ...]) -> list[dict[str, str]]:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One requirement as evaluated: its words, how sure the rule is, and ``met`` or the closure kind."""
+
+    text: str
+    confidence: str
+    kind: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"text": self.text, "confidence": self.confidence, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class Route:
     """One legal route, open or closed, with the reasons in plain words."""
 
@@ -62,6 +75,14 @@ class Route:
     fields: tuple[FieldSpec, ...]
     expected_days: float
     warnings: tuple[str, ...]
+    #: why a closed route is closed, in the law's own terms (schema.CLOSED_KINDS); None when open
+    closed_kind: str | None = None
+    #: the sentence that says so (also the first of ``reasons``)
+    closed_reason: str | None = None
+    #: every requirement checked, met or not, with its confidence
+    findings: tuple[Finding, ...] = ()
+    expected_days_confidence: str = "unverified"
+    entity_confidence: str = "unverified"
 
     def deadline(self, kind: str, emergency: bool = False) -> DeadlineRule | None:
         """The deadline rule of ``kind`` that applies in a normal or an emergency case."""
@@ -80,5 +101,7 @@ class Route:
             "preservation_period": self.preservation_period, "form": self.form, "languages": list(self.languages),
             "confidence": self.confidence, "citations": [c.to_dict() for c in self.citations],
             "fields": [f.to_dict() for f in self.fields], "expected_days": self.expected_days,
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "closed_kind": self.closed_kind, "closed_reason": self.closed_reason,
+            "findings": [f.to_dict() for f in self.findings], "expected_days_confidence": self.expected_days_confidence,
+            "addressee_confidence": self.entity_confidence,
         }

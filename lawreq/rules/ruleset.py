@@ -6,7 +6,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lawreq.rules.model import Country, Offence, Provider, RouteRule, RuleCase
+from lawreq.rules.model import Country, MembershipTitle, Offence, Provider, RouteRule, RuleCase
+from lawreq.rules.provenance import FactEntry
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class RuleSet:
     offence_lists: dict[str, str]
     routes: tuple[RouteRule, ...]
     cases: tuple[RuleCase, ...]
+    #: membership key -> its words (declared in instrument files' ``memberships:``)
+    membership_titles: dict[str, MembershipTitle] = field(default_factory=dict)
+    #: every fact of every file with its confidence and effective review (for stale/stats/the rules browser)
+    facts: tuple[FactEntry, ...] = ()
     _provider_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -49,7 +49,8 @@ HOLIDAYS_OF = ("addressee", "issuing", "none")
 APPLIES = ("always", "emergency", "normal")
 FIELD_TYPES = ("text", "textarea", "date", "datetime", "select", "multiselect", "boolean", "language")
 ADDRESSEE_MODES = ("eu_addressee", "eu_establishment", "hq", "domestic")
-CHANNELS = ("eevidence_system", "provider_portal", "network_24_7", "central_authority")
+CHANNELS = ("eevidence_system", "provider_portal", "network_24_7", "central_authority", "judicial_authority",
+            "diplomatic_channel")
 LANGUAGE_SOURCES = ("provider.request_languages", "addressee_country.eevidence_languages",
                     "addressee_country.request_languages", "addressee_country.official_languages",
                     "issuing_country.official_languages")

@@ -139,6 +139,9 @@ class _Evaluation:
             end = max(i.end for i in intervals if i.end is not None)
             found = ("not_a_party", f"{who} is no longer bound by {title}: it ceased to apply to {name} on "
                                     f"{end.isoformat()}.")
+        elif country is not None and key in country.signatures and country.signatures[key] <= day:
+            found = ("not_a_party", f"{who} signed {title} on {country.signatures[key].isoformat()} but is not "
+                                    f"bound by it on {day.isoformat()} (signature without ratification).")
         elif decl is not None and decl.among and country is not None and country.member(decl.among, day):
             among = self.rules.membership_titles.get(decl.among)
             found = ("not_bound", f"{who} is not bound by {title}: "
@@ -148,9 +151,6 @@ class _Evaluation:
             among = self.rules.membership_titles.get(decl.among)
             found = ("not_a_party", f"{who} is not bound by {title}: it binds only "
                                     f"{(among.party + 's of ' + among.title) if among else decl.among}.")
-        elif country is not None and key in country.signatures:
-            found = ("not_a_party", f"{who} signed {title} on {country.signatures[key].isoformat()} but is not a "
-                                    f"{party_word} to it on {day.isoformat()}.")
         else:
             found = ("not_a_party", f"{who} is not a {party_word} to {title} on {day.isoformat()}.")
         self._membership_cache[(party, key)] = found

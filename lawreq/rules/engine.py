@@ -99,7 +99,7 @@ class _Evaluation:
             "issuing_country": issuing.code, "issuing_name": issuing.name, "provider": provider.name,
             "date": day.isoformat(), "offence": offence.label, "issuer": facts.issuer.replace("_", " "),
             "categories": ", ".join(_CATEGORY_WORDS[c] for c in facts.data_categories),
-            "hq_country": provider.hq_country,
+            "hq_country": self.parties["hq"].country,
         }
         self._word_cache: dict[str, dict[str, str]] = {}
         self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
@@ -320,8 +320,9 @@ class _Evaluation:
         for text in policy_closed:
             closed.append(text)
             findings.append(Finding(text, rule.confidence, "policy"))
-            if primary is None or _closure_rank("policy", 3) < primary[0]:
-                primary = (_closure_rank("policy", 3), "policy", text)
+            # the law's own reasons come first: a policy is the primary reason only when nothing else closes
+            if primary is None:
+                primary = (_closure_rank("policy", 4), "policy", text)
         available = not closed
         if available:
             summary = procedure.title if procedure is not None else rule.summary.format_map(words)

@@ -102,7 +102,7 @@ class TargetForm(WizardForm):
     def validate_provider(self, field: Field) -> None:
         found = self.rules.find_providers(field.data or "")
         exact = [p for p in found if (field.data or "").strip().casefold() in
-                 {p.id, p.name.casefold(), *(a.casefold() for a in p.aliases), *(s.casefold() for s in p.services)}]
+                 {p.id, p.name.casefold(), *(a.casefold() for a in p.aliases), *(n.casefold() for s in p.services for n in (s.name, *s.aliases))}]
         if len(exact) == 1 or len(found) == 1:
             self.found = exact[0] if len(exact) == 1 else found[0]
             return

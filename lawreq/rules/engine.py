@@ -267,8 +267,7 @@ class _Evaluation:
             findings.append(Finding(text, rule.confidence, "condition_unmet"))
             if primary is None:
                 primary = (_closure_rank("condition_unmet", 3), "condition_unmet", text)
-        #: an instrument not in force has no requirements worth listing: its one reason is that it is not in force
-        for requirement in () if dormant else rule.requires:
+        for requirement in rule.requires:
             confidence = requirement.confidence or rule.confidence
             if not requirement.when(ctx):
                 text = requirement.unmet.format_map(words)

@@ -51,6 +51,11 @@ _KIND_ORDER = {"not_in_force": 0, "not_bound": 1, "not_a_party": 2, "not_yet_app
                "condition_unmet": 5}
 
 
+#: the context keys of each party's memberships, in MEMBERSHIPS order (built once)
+_PARTY_KEYS = {prefix: tuple(f"{prefix}.{m}" for m in MEMBERSHIPS) for prefix in ("eu_addressee", "eu_establishment",
+                                                                                   "hq")}
+
+
 def _closure_rank(kind: str, group: int) -> tuple[int, int]:
     return (0 if kind == "not_in_force" else group, _KIND_ORDER[kind])
 
@@ -85,15 +90,23 @@ class _Evaluation:
             "domestic.present": domestic is not None,
             "service": self.service.id if self.service else None, "user_country": self.resolved.user_country,
         }
-        for membership in MEMBERSHIPS:
-            ctx[f"issuing.{membership}"] = issuing.member(membership, day)
+        bound: dict[str, tuple[bool, ...]] = {}  # the parties often share a country: compute each once
+
+        def memberships_of(code: str) -> tuple[bool, ...]:
+            found = bound.get(code)
+            if found is None:
+                country = rules.countries.get(code)
+                found = bound[code] = tuple(bool(country and country.member(m, day)) for m in MEMBERSHIPS)
+            return found
+
+        for membership, value in zip(MEMBERSHIPS, memberships_of(issuing.code)):
+            ctx[f"issuing.{membership}"] = value
         for prefix in ("eu_addressee", "eu_establishment", "hq"):
             entity = self.parties[prefix]
-            country = rules.countries.get(entity.country)
             ctx[f"{prefix}.country"] = entity.country
             ctx[f"{prefix}.role"] = entity.role
-            for membership in MEMBERSHIPS:
-                ctx[f"{prefix}.{membership}"] = bool(country and country.member(membership, day))
+            for key, value in zip(_PARTY_KEYS[prefix], memberships_of(entity.country)):
+                ctx[key] = value
         self.ctx = ctx
         self.words = {
             "issuing_country": issuing.code, "issuing_name": issuing.name, "provider": provider.name,
@@ -103,7 +116,7 @@ class _Evaluation:
         }
         self._word_cache: dict[str, dict[str, str]] = {}
         self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
-        self._dormant: dict[int, str] = {}
+        self._dormant: dict[str, str] = {}
         self._channels: dict[tuple[str, str], str] = {}
 
     def _party_words(self, party: str, country_name: str) -> str:
@@ -245,7 +258,8 @@ class _Evaluation:
             ctx = {**ctx, "procedure.covers_data": set(self.facts.data_categories) <= procedure.data_categories}
         words = self.words_for(rule.addressee)
         closed: list[str] = []
-        opened: list[str] = []
+        #: the met requirements' words, formatted only if the route ends up open (a closed route shows why it is closed)
+        met: list[tuple[str, str]] = []
         findings: list[Finding] = []
         #: (rank, kind, sentence): the primary closure reason is the lowest rank
         primary: tuple[tuple[int, int], str, str] | None = None
@@ -253,9 +267,9 @@ class _Evaluation:
         dormant = in_force is not None and not in_force.in_force(self.facts.date)
         if dormant:
             assert in_force is not None
-            sentence = self._dormant.get(id(in_force))
+            sentence = self._dormant.get(in_force.instrument)
             if sentence is None:
-                sentence = self._dormant[id(in_force)] = _not_in_force(in_force, self.facts.date)
+                sentence = self._dormant[in_force.instrument] = _not_in_force(in_force, self.facts.date)
             primary = ((0, 0), "not_in_force", sentence)
             closed.append(sentence)
             findings.append(Finding(sentence, in_force.confidence, "not_in_force"))
@@ -277,9 +291,7 @@ class _Evaluation:
                 if primary is None or rank < primary[0]:
                     primary = (rank, kind, sentence or text)
             elif requirement.met:
-                text = requirement.met.format_map(words)
-                opened.append(text)
-                findings.append(Finding(text, confidence, "met"))
+                met.append((requirement.met, confidence))
         if procedure is not None:
             for text in _procedure_dates(procedure, self.facts.date):
                 kind = "not_yet_applicable" if "applies only from" in text else "not_in_force"
@@ -297,9 +309,7 @@ class _Evaluation:
                     if primary is None or rank < primary[0]:
                         primary = (rank, kind, sentence or text)
                 elif requirement.met:
-                    text = requirement.met.format_map(words)
-                    opened.append(text)
-                    findings.append(Finding(text, confidence, "met"))
+                    met.append((requirement.met, confidence))
             authorities = procedure.issuing_authorities
             validation: tuple[str, ...] = (
                 procedure.validation_by if procedure.validation_by is not None
@@ -325,6 +335,8 @@ class _Evaluation:
         available = not closed
         if available:
             summary = procedure.title if procedure is not None else rule.summary.format_map(words)
+            opened = [template.format_map(words) for template, _ in met]
+            findings.extend(Finding(text, confidence, "met") for text, (_, confidence) in zip(opened, met))
             reasons = (summary, *opened)
             closed_kind = closed_reason = None
         else:

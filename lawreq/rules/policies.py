@@ -31,6 +31,8 @@ def words(provider: Provider, policy: ProviderPolicy) -> str:
 def applicable(provider: Provider, rule: RouteRule, route_id: str, service_id: str | None,
                ctx: Mapping[str, Any]) -> tuple[list[str], list[str], tuple[Citation, ...]]:
     """The reasons closing the route, the warnings on it, and the policies' citations."""
+    if not provider.policies:
+        return [], [], ()
     closing: list[str] = []
     warning: list[str] = []
     cites: list[Citation] = []

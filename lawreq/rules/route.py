@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lawreq.rules.model import Citation, DeadlineRule, FieldSpec
 
@@ -37,8 +37,7 @@ def _summary(rules: tuple[DeadlineRule, ...]) -> list[dict[str, str]]:
     return list(out.values())
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One requirement as evaluated: its words, how sure the rule is, and ``met`` or the closure kind."""
 
     text: str
@@ -79,7 +78,8 @@ class Route:
     closed_kind: str | None = None
     #: the sentence that says so (also the first of ``reasons``)
     closed_reason: str | None = None
-    #: every requirement checked, met or not, with its confidence
+    #: the requirements with their confidence: on an open route every one met (with its words), on a closed route
+    #: every one that fails (with its closure kind)
     findings: tuple[Finding, ...] = ()
     expected_days_confidence: str = "unverified"
     entity_confidence: str = "unverified"

@@ -190,7 +190,8 @@ def entry_into_force(node: Mapping[str, Any]) -> EntryIntoForce | None:
     if eif is None:
         return None
     return EntryIntoForce(node["instrument"], eif["value"], eif.get("ratifications"), eif.get("ratifications_required"),
-                          eif.get("counted_on"), eif["confidence"], cites(eif.get("cite")))
+                          eif.get("counted_on"), eif["confidence"], cites(eif.get("cite")),
+                          eif.get("open_for_signature_until"))
 
 
 def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any],

@@ -103,6 +103,8 @@ class _Evaluation:
         }
         self._word_cache: dict[str, dict[str, str]] = {}
         self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
+        self._dormant: dict[int, str] = {}
+        self._channels: dict[tuple[str, str], str] = {}
 
     def _party_words(self, party: str, country_name: str) -> str:
         if party == "issuing":
@@ -175,6 +177,13 @@ class _Evaluation:
         return self._word_cache[mode]
 
     def channel(self, kind: str, country_code: str) -> str:
+        key = (kind, country_code)
+        found = self._channels.get(key)
+        if found is None:
+            found = self._channels[key] = self._channel(kind, country_code)
+        return found
+
+    def _channel(self, kind: str, country_code: str) -> str:
         country = self.rules.countries.get(country_code)
         name = country.name if country else country_code
         if kind == "provider_portal":
@@ -241,8 +250,12 @@ class _Evaluation:
         #: (rank, kind, sentence): the primary closure reason is the lowest rank
         primary: tuple[tuple[int, int], str, str] | None = None
         in_force = rule.entry_into_force
-        if in_force is not None and not in_force.in_force(self.facts.date):
-            sentence = _not_in_force(in_force, self.facts.date)
+        dormant = in_force is not None and not in_force.in_force(self.facts.date)
+        if dormant:
+            assert in_force is not None
+            sentence = self._dormant.get(id(in_force))
+            if sentence is None:
+                sentence = self._dormant[id(in_force)] = _not_in_force(in_force, self.facts.date)
             primary = ((0, 0), "not_in_force", sentence)
             closed.append(sentence)
             findings.append(Finding(sentence, in_force.confidence, "not_in_force"))

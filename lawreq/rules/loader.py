@@ -125,6 +125,7 @@ class _Semantics:
         self.route_ids: set[str] = set()
         self.procedure_ids: set[str] = set()
         self.template_routes: set[str] = set()
+        self.membership_owner: dict[str, str] = {}
 
     def run(self) -> None:
         for doc in self.by_kind.get("country", []):
@@ -186,6 +187,18 @@ class _Semantics:
 
     def instrument(self, doc: _Doc) -> None:
         tree = doc.tree
+        declared = tree.get("memberships") if isinstance(tree.get("memberships"), dict) else {}
+        for key, decl in declared.items():
+            if key in self.membership_owner:
+                doc.issues.add(declared.key_mark(key), join("memberships", key),
+                               f"membership {key!r} is already declared in {self.membership_owner[key]}")
+            self.membership_owner.setdefault(key, doc.path.name)
+            among = decl.get("among") if isinstance(decl, dict) else None
+            if among and among not in declared and not any(
+                    among in (d.tree.get("memberships") or {}) for d in self.by_kind.get("instrument", [])
+                    if isinstance(d.tree, dict)):
+                doc.issues.add(decl.value_mark("among"), join(join("memberships", key), "among"),
+                               f"'among: {among}' names a membership no instrument file declares")
         field_names = set(tree.get("fields") or {})
         for i, route in _items(tree, "routes"):
             path = join("routes", i)
@@ -296,7 +309,7 @@ def _build(root: Path, docs: list[_Doc], version: str) -> RuleSet:
         for d in by_kind.get("cases", []) for c in d.tree["cases"]
     )
     return RuleSet(version, root, countries, providers, offences, lists, routes, cases, titles,
-                   provenance.collect(docs, root))
+                   lambda: provenance.collect(docs, root))
 
 
 def check_rules(path: Path | str | None = None) -> tuple[RuleSet | None, list[RuleProblem]]:

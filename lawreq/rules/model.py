@@ -313,6 +313,8 @@ class EntryIntoForce:
     counted_on: date | None
     confidence: str
     cite: tuple[Citation, ...]
+    #: last day the instrument is open for signature (after it, only accession), when the file says
+    open_for_signature_until: date | None = None
 
     def in_force(self, day: date) -> bool:
         """Whether the instrument is in force on ``day``."""

@@ -288,7 +288,7 @@ MEMBERSHIP_DECL = Record(
 )
 #: whether the instrument itself is in force; ``value: null`` = not in force (with the dated ratification count)
 ENTRY_INTO_FORCE = fact(Nullable(Date()), ratifications=Num(minimum=0), ratifications_required=Num(minimum=1),
-                        counted_on=Date())
+                        counted_on=Date(), open_for_signature_until=Date())
 INSTRUMENT_FILE = Record(
     {"id": ID, "instrument": Str(), "title": Str(), "last_reviewed": Date(), "reviewed_by": HANDLE,
      "sources": CITES, "memberships": MapOf(Str(choices=MEMBERSHIPS), MEMBERSHIP_DECL),

@@ -112,3 +112,49 @@ def test_the_app_refuses_to_start_on_them_with_the_same_list(broken: Path, tmp_p
                    instance_path=str(tmp_path / "instance"))
     assert len(caught.value.errors) == len(PLANTS) + len(EXTRA)
     assert "1995-02-30' is not a calendar date" in str(caught.value)
+
+
+def _scalar_paths(node: object, path: tuple = ()) -> list[tuple]:
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _scalar_paths(value, (*path, key))]
+    if isinstance(node, list):
+        return [p for i, value in enumerate(node) for p in _scalar_paths(value, (*path, i))]
+    return [path]
+
+
+def _set(node: object, path: tuple, value: object) -> None:
+    for key in path[:-1]:
+        node = node[key]  # type: ignore[index]
+    node[path[-1]] = value  # type: ignore[index]
+
+
+#: garbage a maintainer might type in place of any scalar: a date that does not exist, a date-time, a URL with a
+#: space, a mapping where a string goes, a list, an enum value nobody knows
+GARBAGE = ["2026-02-30", "2026-11-01T10:00:00", "https://exa mple.org", {"x": 1}, [1, "a"], "certainly", None, -1]
+
+
+@pytest.mark.parametrize("name", ["fi.yaml", "providers/acme.yaml", "instruments/test-orders.yaml", "offences.yaml",
+                                  "cases/cases.yaml"])
+def test_no_scalar_anywhere_can_make_check_raise(tmp_path: Path, name: str) -> None:
+    """Every scalar of a valid file, replaced in turn by each kind of garbage: check_rules answers with located
+    problems (or accepts a still-valid value), and never raises."""
+    import yaml
+
+    root = tmp_path / "rules"
+    shutil.copytree(VALID, root)
+    original = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+    paths = _scalar_paths(original)
+    assert len(paths) > 5
+    for i, path in enumerate(paths[::max(1, len(paths) // 40)]):  # an even sample keeps it to seconds
+        tree = yaml.safe_load((VALID / name).read_text(encoding="utf-8"))
+        value = GARBAGE[i % len(GARBAGE)]
+        _set(tree, path, value)
+        text = yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
+        if value == "2026-02-30":
+            text = text.replace("'2026-02-30'", "2026-02-30")  # unquoted, as a maintainer types it
+        (root / name).write_text(text, encoding="utf-8")
+        rules, problems = check_rules(root)
+        for problem in problems:
+            assert problem.line >= 1 and problem.col >= 1 and problem.message, (path, value, problem)
+        if rules is None:
+            assert problems, (path, value)

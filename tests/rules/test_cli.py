@@ -108,7 +108,7 @@ def test_python_dash_m_offers_rules_commands_and_routes(runner: CliRunner) -> No
     result = runner.invoke(main, ["routes", "--from", "FI", "--provider", "acme", "--data", "subscriber_data",
                                   "--offence", "fraud", "--on", "2026-11-23", "--rules", str(VALID)])
     assert result.exit_code == 0, result.output
-    assert sorted(main.commands) == ["check", "diff", "routes", "test"]
+    assert sorted(main.commands) == ["check", "coverage", "diff", "routes", "stale", "stats", "test"]
     assert "routes" not in rules_group.commands
 
 

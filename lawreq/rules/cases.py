@@ -23,6 +23,7 @@ def _check_route(route: Route, expected: dict[str, Any], emergency: bool) -> lis
         "addressee_entity": route.addressee.entity, "addressee_role": route.addressee.role,
         "notification_required": route.notification_required,
         "needs_approval": route.needs_approval, "form": route.form, "preservation_period": route.preservation_period,
+        "closed_kind": route.closed_kind, "confidence": route.confidence,
     }
     for key, actual in simple.items():
         if key in expected:

@@ -99,7 +99,7 @@ class _Evaluation:
             "issuing_country": issuing.code, "issuing_name": issuing.name, "provider": provider.name,
             "date": day.isoformat(), "offence": offence.label, "issuer": facts.issuer.replace("_", " "),
             "categories": ", ".join(_CATEGORY_WORDS[c] for c in facts.data_categories),
-            "hq_country": provider.hq_country,
+            "hq_country": self.parties["hq"].country,
         }
         self._word_cache: dict[str, dict[str, str]] = {}
         self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
@@ -139,6 +139,9 @@ class _Evaluation:
             end = max(i.end for i in intervals if i.end is not None)
             found = ("not_a_party", f"{who} is no longer bound by {title}: it ceased to apply to {name} on "
                                     f"{end.isoformat()}.")
+        elif country is not None and key in country.signatures and country.signatures[key] <= day:
+            found = ("not_a_party", f"{who} signed {title} on {country.signatures[key].isoformat()} but is not "
+                                    f"bound by it on {day.isoformat()} (signature without ratification).")
         elif decl is not None and decl.among and country is not None and country.member(decl.among, day):
             among = self.rules.membership_titles.get(decl.among)
             found = ("not_bound", f"{who} is not bound by {title}: "
@@ -148,9 +151,6 @@ class _Evaluation:
             among = self.rules.membership_titles.get(decl.among)
             found = ("not_a_party", f"{who} is not bound by {title}: it binds only "
                                     f"{(among.party + 's of ' + among.title) if among else decl.among}.")
-        elif country is not None and key in country.signatures:
-            found = ("not_a_party", f"{who} signed {title} on {country.signatures[key].isoformat()} but is not a "
-                                    f"{party_word} to it on {day.isoformat()}.")
         else:
             found = ("not_a_party", f"{who} is not a {party_word} to {title} on {day.isoformat()}.")
         self._membership_cache[(party, key)] = found
@@ -306,8 +306,9 @@ class _Evaluation:
         for text in policy_closed:
             closed.append(text)
             findings.append(Finding(text, rule.confidence, "policy"))
-            if primary is None or _closure_rank("policy", 3) < primary[0]:
-                primary = (_closure_rank("policy", 3), "policy", text)
+            # the law's own reasons come first: a policy is the primary reason only when nothing else closes
+            if primary is None:
+                primary = (_closure_rank("policy", 4), "policy", text)
         available = not closed
         if available:
             summary = procedure.title if procedure is not None else rule.summary.format_map(words)

@@ -165,7 +165,7 @@ def test_a_draft_on_a_chosen_route_downloads_as_pdf_and_the_download_is_audited(
     db_session.get(Unit, api_world["unit"].id).email = "unit@police.example"
     db_session.commit()
     created = client.post(f"/api/v1/cases/{api_world['case'].id}/requests", headers=inv, json={
-        "facts": {"provider": "meta", "data_categories": ["subscriber_data"]}}).json
+        "facts": {"provider": "meta", "data_categories": ["subscriber_data"], "target_resides_in": "US"}}).json
     routes = client.post("/api/v1/routes", headers=inv, json=created["facts"]).json["routes"]
     route = next(r for r in routes if r["id"] == "us-voluntary-disclosure" and r["available"])
     chosen = client.patch(f"/api/v1/requests/{created['id']}", headers=inv,

@@ -55,6 +55,14 @@ class Parties:
         return modes
 
 
+def named_service(provider: Provider, text: str | None) -> Service | None:
+    """The service a provider search text names ("Instagram" names Meta's Instagram), or None when it names the
+    provider itself (or nothing): callers then leave the service to the user or to the provider's main service."""
+    if not text:
+        return None
+    return provider.service(text)
+
+
 def headquarters(provider: Provider, day: date) -> Entity:
     """The provider's headquarters entity in force on ``day`` (a stand-in built from ``hq_country`` if none)."""
     for entity in provider.entities:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from lawreq.rules import addressing
 from lawreq.rules.cases import run_cases
 from lawreq.rules.diff import diff_countries
 from lawreq.rules.engine import evaluate
@@ -156,7 +157,7 @@ def routes_command(issuing_country: str, provider: str, data_categories: tuple[s
     matches = rules.find_providers(provider)
     provider_id = matches[0].id if len(matches) == 1 else provider
     if service is None and len(matches) == 1:
-        named = matches[0].service(provider)
+        named = addressing.named_service(matches[0], provider)
         service = named.id if named is not None else None
     mapping = {
         "issuing_country": issuing_country, "provider": provider_id, "data_categories": list(data_categories),

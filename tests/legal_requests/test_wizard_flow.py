@@ -114,7 +114,8 @@ def test_an_unaccepted_risk_blocks_submission_until_accepted_with_a_reason(start
 
 
 def test_a_route_police_may_issue_goes_straight_to_approved(start, walk, db_session):
-    wiz = walk(start(), route="us-voluntary-disclosure",
+    # the account holder lives in the US, so Meta Platforms, Inc. (not Meta Platforms Ireland) holds the data
+    wiz = walk(start(), route="us-voluntary-disclosure", target={**TARGET, "target_resides_in": "US"},
                details={"facts_summary": "Grooming via Instagram.", "legal_provisions": "Criminal Code 20:8b",
                         "time_range_start": "2026-10-01T00:00", "time_range_end": "2026-11-01T00:00",
                         "language": "en"})

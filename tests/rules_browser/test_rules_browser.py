@@ -83,6 +83,15 @@ def test_every_provider_page_shows_its_profile_with_sources(reader, provider_id)
     assert "Addressee for EU production and preservation orders" in html
 
 
+def test_a_provider_page_shows_which_entity_serves_each_service_and_its_policies(reader):
+    html = reader.get("/rules/providers/meta").get_data(as_text=True)
+    services = html[html.index('id="h-services"'):html.index('id="h-practice"')]
+    assert "WhatsApp" in services and "WhatsApp Ireland Limited" in services and "EEA, CH" in services
+    assert "Meta Platforms, Inc." in services
+    proton = reader.get("/rules/providers/proton").get_data(as_text=True)
+    assert "closes" in proton and "Art. 271 of the Swiss Criminal Code" in proton
+
+
 def test_unknown_country_or_provider_is_a_404(reader):
     assert reader.get("/rules/countries/XX").status_code == 404
     assert reader.get("/rules/providers/myspace").status_code == 404

@@ -125,7 +125,8 @@ def _route_text(route: Route) -> list[str]:
             lines.append(f"         deadline {rule.kind}: {rule.period} ({rule.applies}, from {rule.trigger}) "
                          f"[{rule.confidence}]")
         lines.append(f"         expected: ~{route.expected_days:g} days [{route.expected_days_confidence}]")
-        lines.append(f"         form: {route.form}; languages: {', '.join(route.languages)}")
+        lines.append(f"         form: {route.form}; languages: {', '.join(route.languages)} "
+                     f"[{route.languages_confidence}]")
         for warning in route.warnings:
             lines.append(f"         ! {warning}")
     return lines

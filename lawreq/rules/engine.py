@@ -118,6 +118,7 @@ class _Evaluation:
         self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
         self._dormant: dict[str, str] = {}
         self._channels: dict[tuple[str, str], str] = {}
+        self._languages: dict[tuple[Any, ...], tuple[tuple[str, ...], str]] = {}
 
     def _party_words(self, party: str, country_name: str) -> str:
         if party == "issuing":
@@ -216,23 +217,34 @@ class _Evaluation:
         label = "24/7 network point of contact" if kind == "network_24_7" else "Central authority"
         return f"{label} of {name}: {contact.value if contact else 'not recorded in the rules'}"
 
-    def languages(self, rule: RouteRule, entity: Entity) -> tuple[str, ...]:
+    def languages(self, rule: RouteRule, entity: Entity) -> tuple[tuple[str, ...], str]:
+        """The languages to write in, and how sure that is: the confidence of the fact they come from, or
+        ``official languages`` / ``default`` when they are only a proxy."""
+        key = (rule.languages, rule.languages_default, entity.country)
+        cached = self._languages.get(key)
+        if cached is None:
+            cached = self._languages[key] = self._languages_of(rule, entity)
+        return cached
+
+    def _languages_of(self, rule: RouteRule, entity: Entity) -> tuple[tuple[str, ...], str]:
         country = self.rules.countries.get(entity.country)
         for source in rule.languages:
             found: Any = None
+            basis = "official languages"
             if source == "provider.request_languages" and self.provider.request_languages:
-                found = self.provider.request_languages.value
+                found, basis = self.provider.request_languages.value, self.provider.request_languages.confidence
             elif source == "issuing_country.official_languages":
                 found = self.issuing.official_languages
             elif country is not None and source == "addressee_country.official_languages":
                 found = country.official_languages
-            elif country is not None and source == "addressee_country.request_languages":
-                found = country.request_languages.value if country.request_languages else None
-            elif country is not None and source == "addressee_country.eevidence_languages":
-                found = country.eevidence_languages.value if country.eevidence_languages else None
+            elif country is not None and source == "addressee_country.request_languages" and country.request_languages:
+                found, basis = country.request_languages.value, country.request_languages.confidence
+            elif country is not None and source == "addressee_country.eevidence_languages" \
+                    and country.eevidence_languages:
+                found, basis = country.eevidence_languages.value, country.eevidence_languages.confidence
             if found:
-                return tuple(found)
-        return rule.languages_default
+                return tuple(found), basis
+        return rule.languages_default, "default"
 
     def warnings(self, rule: RouteRule, ctx: dict[str, Any], words: dict[str, str]) -> tuple[str, ...]:
         out = [w.text.format_map(words) for w in rule.warnings if w.when(ctx)]
@@ -343,6 +355,7 @@ class _Evaluation:
             assert primary is not None
             _, closed_kind, closed_reason = primary
             reasons = tuple(dict.fromkeys((closed_reason, *closed)))
+        languages, languages_basis = self.languages(rule, entity)
         response = next((d for d in deadlines if d.kind == "response"
                          and d.applies in ("always", "emergency" if self.facts.emergency else "normal")), None)
         preservation = rule.preservation_period
@@ -360,7 +373,7 @@ class _Evaluation:
             needs_approval=self.facts.issuer not in authorities and not waived,
             data_categories=self.facts.data_categories, notification_required=notify,
             deadline_rules=deadlines, preservation_period=preservation, form=rule.form,
-            languages=self.languages(rule, entity),
+            languages=languages, languages_confidence=languages_basis,
             confidence=procedure.confidence if procedure is not None else rule.confidence,
             citations=self._citations(rule, procedure, policy_cites),
             fields=rule.fields,

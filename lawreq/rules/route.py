@@ -83,6 +83,8 @@ class Route:
     findings: tuple[Finding, ...] = ()
     expected_days_confidence: str = "unverified"
     entity_confidence: str = "unverified"
+    #: the confidence of the fact the languages come from, or "official languages" / "default" for a proxy
+    languages_confidence: str = "default"
 
     def deadline(self, kind: str, emergency: bool = False) -> DeadlineRule | None:
         """The deadline rule of ``kind`` that applies in a normal or an emergency case."""
@@ -103,5 +105,5 @@ class Route:
             "fields": [f.to_dict() for f in self.fields], "expected_days": self.expected_days,
             "warnings": list(self.warnings), "closed_kind": self.closed_kind, "closed_reason": self.closed_reason,
             "findings": [f.to_dict() for f in self.findings], "expected_days_confidence": self.expected_days_confidence,
-            "addressee_confidence": self.entity_confidence,
+            "addressee_confidence": self.entity_confidence, "languages_confidence": self.languages_confidence,
         }

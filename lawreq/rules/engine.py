@@ -361,7 +361,7 @@ class _Evaluation:
         preservation = rule.preservation_period
         if rule.preservation_from_provider and self.provider.preservation is not None:
             preservation = self.provider.preservation.value.get("period", preservation)
-        return Route(
+        return Route.fast(
             id=procedure.id if procedure is not None else rule.id,
             kind=rule.kind, instrument=rule.instrument,
             title=f"{rule.title}: {procedure.title}" if procedure is not None else rule.title,

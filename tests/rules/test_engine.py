@@ -239,3 +239,15 @@ def test_find_route_raises_facts_error_naming_the_invalid_fact(fixture_rules: Ru
 def test_find_route_needs_a_date_for_stored_facts(fixture_rules: RuleSet) -> None:
     with pytest.raises(TypeError, match="today="):
         find_route(STORED, fixture_rules, "test-production")
+
+
+def test_fast_routes_are_the_same_frozen_objects_as_the_dataclass_builds(fixture_rules: RuleSet) -> None:
+    from dataclasses import FrozenInstanceError, asdict, fields
+
+    route = _routes(fixture_rules)["test-production"]
+    rebuilt = Route(**{f.name: getattr(route, f.name) for f in fields(Route)})
+    assert rebuilt == route and asdict(rebuilt) == asdict(route)
+    with pytest.raises(FrozenInstanceError):
+        route.available = False  # type: ignore[misc]
+    with pytest.raises(TypeError, match="missing"):
+        Route.fast(id="x")

@@ -68,7 +68,13 @@ def collect(docs: Iterable[_DocLike], root: Path) -> tuple[FactEntry, ...]:
         country = tree.get("code") if doc.kind == "country" else None
         found: list[tuple[str, Any]] = []
         _walk(tree, "", found)
+        seen: set[tuple[int, int]] = set()
         for path, node in found:
+            mark = getattr(node, "__mark__", None)
+            if mark is not None:
+                if mark in seen:  # a YAML alias (*name) repeats a fact written once: count it once
+                    continue
+                seen.add(mark)
             reviewed = node.get("reviewed") or {}
             cited = bool(node.get("cite")) or bool(node.get("sources")) or (path == "" and bool(tree.get("sources")))
             entries.append(FactEntry(

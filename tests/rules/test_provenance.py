@@ -30,6 +30,14 @@ def tree(tmp_path: Path) -> Path:
                         'network_24_7: {value: "Fixture bureau", confidence: unverified, note: "fixture", '
                         'reviewed: {by: old-hand, on: 2024-05-01}}')
     fi.write_text(text, encoding="utf-8")
+    instrument = root / "instruments" / "test-orders.yaml"  # one fact written once, used twice (a YAML alias)
+    text = instrument.read_text(encoding="utf-8")
+    text = text.replace('expected_days: {value: 100, confidence: unverified, note: "fixture heuristic"}',
+                        'expected_days: &heuristic {value: 100, confidence: unverified, note: "fixture heuristic"}')
+    text = text.replace('expected_days: {value: 5, confidence: unverified, note: "fixture heuristic"}',
+                        "expected_days: *heuristic")
+    assert text.count("*heuristic") == 1
+    instrument.write_text(text, encoding="utf-8")
     de = root / "de.yaml"
     de.write_text(de.read_text(encoding="utf-8").replace("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-15"),
                   encoding="utf-8")
@@ -38,10 +46,12 @@ def tree(tmp_path: Path) -> Path:
 
 def _independent_count(root: Path) -> dict[str, int]:
     counts = {"verified": 0, "secondary": 0, "unverified": 0}
+    seen: set[int] = set()  # a YAML alias is the same object: one fact written once
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
-            if isinstance(node.get("confidence"), str):
+            if isinstance(node.get("confidence"), str) and id(node) not in seen:
+                seen.add(id(node))
                 counts[node["confidence"]] += 1
             for key, value in node.items():
                 if key != "reviewed":
@@ -52,6 +62,7 @@ def _independent_count(root: Path) -> dict[str, int]:
 
     for path in root.rglob("*.yaml"):
         if "cases" not in path.parts:
+            seen.clear()  # per file: a freed tree's ids are reused by the next one
             walk(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader))
     return counts
 
@@ -90,7 +101,9 @@ def test_rules_stats_counts_every_fact_by_confidence_and_country(tree: Path) -> 
     result = CliRunner().invoke(rules_group, ["stats", str(tree), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["by_confidence"] == _independent_count(tree)
+    assert data["by_confidence"] == _independent_count(tree)  # the aliased expected_days counts once
+    assert data["by_file_kind"]["instrument"]["unverified"] == sum(
+        1 for f in load_rules(VALID).facts if f.file_kind == "instrument" and f.confidence == "unverified") - 1
     assert data["total"] == sum(data["by_confidence"].values())
     assert sum(sum(c.values()) for c in data["by_file_kind"].values()) == data["total"]
     assert set(data["by_country"]) == {"DE", "DK", "FI", "NO", "US"}

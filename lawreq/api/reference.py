@@ -11,7 +11,7 @@ from lawreq.api.blueprint import Operation, operation
 from lawreq.api.errors import ApiError
 from lawreq.api_tokens.services import TokenRefused, exchange
 from lawreq.core.clock import utcnow
-from lawreq.rules import Facts, FactsError, evaluate
+from lawreq.rules import Facts, FactsError, addressing, evaluate
 from lawreq.security.tokens import TokenError, verify
 
 
@@ -52,6 +52,9 @@ def routes(body: dict):
     matches = ruleset.find_providers(mapping["provider"])
     if len(matches) == 1:
         mapping["provider"] = matches[0].id
+        named = addressing.named_service(matches[0], body["provider"])
+        if named is not None and not mapping.get("service"):
+            mapping["service"] = named.id  # "Instagram" names Meta's Instagram service
     mapping.setdefault("date", utcnow().date().isoformat())  # the app clock, as the wizard and deadlines use
     try:
         facts = Facts.from_mapping(mapping, rules=ruleset)

@@ -67,6 +67,7 @@ _FACT_FIELDS: dict[str, Any] = {
     "emergency": {"type": "boolean"},
     "target_resides_in": _nullable(COUNTRY),
     "offence_committed_in": _nullable(COUNTRY),
+    "service": _nullable({"type": "string", "minLength": 1, "maxLength": 100}),
     "date": {"type": "string", "format": "date"},
 }
 #: A draft's facts: the issuing country is the unit's and the date is the day the route is chosen.

@@ -85,11 +85,15 @@ def deadline(row: Deadline, now: datetime) -> dict[str, Any]:
 
 def provider(p: Any, *, detail: bool = False) -> dict[str, Any]:
     out = {"id": p.id, "name": p.name, "kind": p.kind, "hq_country": p.hq_country, "aliases": list(p.aliases),
-           "services": list(p.services), "confidence": p.confidence, "last_reviewed": iso(p.last_reviewed)}
+           "services": [s.name for s in p.services], "confidence": p.confidence,
+           "last_reviewed": iso(p.last_reviewed)}
     if detail:
         out |= {k: plain(getattr(p, k)) for k in (
             "entities", "le_portal", "request_languages", "preservation", "emergency", "user_notification",
             "voluntary_disclosure_non_content", "identifier_formats", "sources", "retention")}
+        out["service_entities"] = [plain(s) for s in p.services]
+        out["policies"] = [{"id": x.id, "effect": x.effect, "text": x.text, "confidence": x.confidence,
+                            "cite": plain(x.cite)} for x in p.policies]
     return out
 
 

@@ -36,6 +36,8 @@ from lawreq.legal_requests import review
 from lawreq.legal_requests.details import TEXT_MAX
 from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
 from lawreq.legal_requests.wizard import DATA_CATEGORIES
+from lawreq.i18n import _, lazy_gettext
+from lawreq.rules import addressing
 from lawreq.web.choices import choices
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -86,6 +88,17 @@ class TargetForm(WizardForm):
     provider = StringField("Provider or service", validators=[
         DataRequired(message="Name the provider or one of its services (e.g. Instagram)."), Length(max=120)],
         description="Search by company or service name: “Instagram” finds Meta Platforms.")
+    service = SelectField(lazy_gettext("Service the account belongs to"), choices=choices([("", lazy_gettext("Main service / not known"))]),
+                          validate_choice=False, default="",
+                          description=lazy_gettext("The provider's services can be run by different companies "
+                                                   "(WhatsApp is not Facebook): the route is addressed to the one "
+                                                   "for this service."))
+    target_resides_in = SelectField(
+        lazy_gettext("Where the account holder lives"),
+        choices=choices([("", lazy_gettext("Not known (presumed: your country)"))]),
+        validate_choice=False, default="",
+        description=lazy_gettext("Many providers serve European users through another company than the rest "
+                                 "of the world."))
     period_start = DateField("Period of interest: from", validators=[Optional()])
     period_end = DateField("Period of interest: to", validators=[Optional()])
     identifiers = FieldList(FormField(IdentifierForm), min_entries=2, max_entries=20)
@@ -100,18 +113,44 @@ class TargetForm(WizardForm):
         self.warnings: list[str] = []
         for entry in self.identifiers:
             entry.form.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+        self.target_resides_in.choices = choices([("", _("Not known (presumed: your country)")), *(
+            (c.code, c.name) for c in sorted(rules.countries.values(), key=lambda c: c.name))])
 
     def validate_provider(self, field: Field) -> None:
         found = self.rules.find_providers(field.data or "")
         exact = [p for p in found if (field.data or "").strip().casefold() in
-                 {p.id, p.name.casefold(), *(a.casefold() for a in p.aliases), *(s.casefold() for s in p.services)}]
+                 {p.id, p.name.casefold(), *(a.casefold() for a in p.aliases),
+                  *(n.casefold() for s in p.services for n in (s.name, *s.aliases))}]
         if len(exact) == 1 or len(found) == 1:
             self.found = exact[0] if len(exact) == 1 else found[0]
+            self.offer_services(self.found)
             return
         if not found:
             raise ValidationError(f"No provider matches “{field.data}”. Try the company or the service name.")
         raise ValidationError(f"“{field.data}” matches several providers: "
                               f"{', '.join(p.name for p in found[:8])}. Type one of these names.")
+
+    def offer_services(self, provider: Any) -> None:
+        """The select lists the provider's services (shown when it has several)."""
+        self.service.choices = choices([("", _("Main service / not known")), *((x.id, x.name) for x in provider.services)])
+
+    @property
+    def service_id(self) -> str | None:
+        """The chosen service, else the one the provider text names ("Instagram"), else None (the main one)."""
+        if self.found is None:
+            return None
+        chosen = self.found.service(self.service.data) if self.service.data else None
+        named = chosen or addressing.named_service(self.found, self.provider.data)
+        return named.id if named is not None else None
+
+    def validate_target_resides_in(self, field: Field) -> None:
+        if field.data and field.data not in self.rules.countries:
+            raise ValidationError(_("Choose a country from the list, or “Not known”."))
+
+    def validate_service(self, field: Field) -> None:
+        if field.data and self.found is not None and self.found.service(field.data) is None:
+            raise ValidationError(_("Choose one of %(provider)s's services, or “Main service / not known”.",
+                                    provider=self.found.name))
 
     def validate_period_end(self, field: Field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:
@@ -151,6 +190,10 @@ class TargetForm(WizardForm):
         """Fill an unsubmitted form from the draft (Back and resume show what was saved)."""
         provider = self.rules.providers.get(facts.get("provider") or "")
         self.provider.data = provider.name if provider else ""
+        if provider is not None:
+            self.offer_services(provider)
+            self.service.data = facts.get("service") or ""
+        self.target_resides_in.data = facts.get("target_resides_in") or ""
         period = details.get("period") or {}
         self.period_start.data = _date(period.get("start"))
         self.period_end.data = _date(period.get("end"))

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from lawreq import db
 from lawreq.auth.decorators import roles_required
 from lawreq.core.clock import utcnow
+from lawreq.i18n import _
 from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
 from lawreq.legal_requests.details import DetailsError, readable
 from lawreq.legal_requests.models import LegalRequest
@@ -243,14 +244,18 @@ def _target(req: LegalRequest) -> Any:
         return _page(req, "target", form, duplicates=duplicates_of(req))
 
     def changes() -> dict[str, Any]:
-        if req.provider_id and req.provider_id != form.found.id and req.route_id:
-            flash("You changed the provider: choose the route again.", "warning")
+        if req.route_id and (req.provider_id != form.found.id or req.facts.get("service") != form.service_id
+                             or req.facts.get("target_resides_in") != (form.target_resides_in.data or None)):
+            flash(_("You changed the provider, its service or where the account holder lives: choose the route "
+                    "again."), "warning")
         period = {"start": _iso(form.period_start.data), "end": _iso(form.period_end.data)}
         identifiers = [i.to_dict() for i in form.normalised]
         form.warnings += [f"Already requested: {m.value} is in open request {m.reference}. Coordinate before "
                           "sending a duplicate." for m in deconfliction.matches(db.session, current_user, identifiers,
                                                                               exclude_id=req.id)]
-        return {"facts": {"provider": form.found.id}, "details": {"period": period}, "identifiers": identifiers}
+        return {"facts": {"provider": form.found.id, "service": form.service_id,
+                          "target_resides_in": form.target_resides_in.data or None}, "details": {"period": period},
+                "identifiers": identifiers}
 
     return _handle(req, "target", form, changes,
                    lambda conflict: _page(req, "target", form, conflict, duplicates=duplicates_of(req)))

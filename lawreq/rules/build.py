@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Mapping
 
-from lawreq.rules.conditions import always, compile_condition
+from lawreq.rules.conditions import MEMBERSHIPS, PARTY_PREFIXES, always, compile_condition
 from lawreq.rules.model import (
     Choice,
     Citation,
@@ -15,15 +16,20 @@ from lawreq.rules.model import (
     DeadlineRule,
     DomesticProcedure,
     Entity,
+    EntryIntoForce,
     Fact,
     FieldSpec,
     IdentifierFormat,
     Interval,
+    MembershipTitle,
     Offence,
     Provider,
+    ProviderPolicy,
     Requirement,
     RouteRule,
     RouteWarning,
+    Service,
+    ServiceEntity,
 )
 
 
@@ -51,17 +57,25 @@ def country(node: Mapping[str, Any]) -> Country:
     code = node["code"]
     memberships = {
         name: tuple(
-            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite"))) for i in intervals),
+            sorted((Interval(i["from"], i.get("to"), i["confidence"], cites(i.get("cite")), i.get("signed"))
+                    for i in intervals if i.get("from") is not None),
                    key=lambda interval: interval.start)
         )
         for name, intervals in node["memberships"].items()
     }
+    signatures = {name: i["signed"] for name, intervals in node["memberships"].items() for i in intervals
+                  if i.get("from") is None and i.get("signed") is not None}
     procedures = tuple(
         DomesticProcedure(
             id=p["id"], country=code, title=p["title"], data_categories=frozenset(p["data_categories"]),
             issuing_authorities=tuple(p["issuing_authorities"]), court_required=p["court_required"],
             legal_basis=fact(p.get("legal_basis")), description=p.get("description", ""),
-            confidence=p["confidence"], cite=cites(p.get("cite")),
+            confidence=p["confidence"],
+            cite=tuple(dict.fromkeys(cites(p.get("cite")) + tuple(c for r in p.get("requires", ())
+                                                                  for c in cites(r.get("cite"))))),
+            start=p.get("from"), end=p.get("to"),
+            requires=tuple(_requirement(r) for r in p.get("requires", ())),
+            validation_by=tuple(p["validation_by"]) if "validation_by" in p else None,
         )
         for p in node.get("domestic_procedures", ())
     )
@@ -73,22 +87,41 @@ def country(node: Mapping[str, Any]) -> Country:
         domestic_procedures=procedures,
         retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
         detail_level=node.get("detail_level", "generic"), last_reviewed=node["last_reviewed"],
+        signatures=signatures,
     )
 
 
 def provider(node: Mapping[str, Any]) -> Provider:
-    """Build a :class:`Provider`."""
+    """Build a :class:`Provider` with its services and policies."""
     entities = tuple(
-        Entity(e["name"], e["country"], e["role"], e.get("from"), e.get("to"), e["confidence"])
+        Entity(e["name"], e["country"], e["role"], e.get("from"), e.get("to"), e["confidence"], e.get("id", ""),
+               cites(e.get("cite")), e.get("note", ""))
         for e in node["entities"]
     )
     formats = tuple(
         IdentifierFormat(f["type"], f["label"], f.get("pattern", ""), f.get("example", ""))
         for f in node.get("identifier_formats", ())
     )
+    services = tuple(
+        Service(re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-") or "service", s, (), ()) if isinstance(s, str)
+        else Service(s["id"], s["name"], tuple(s.get("aliases", ())), tuple(
+            ServiceEntity(tuple(r["users"]), r["entity"], r["confidence"], cites(r.get("cite")), r.get("note", ""),
+                          r.get("from"), r.get("to"))
+            for r in s["entities"]), s.get("note", ""))
+        for s in node.get("services", ())
+    )
+    policies = tuple(
+        ProviderPolicy(
+            id=p["id"], effect=p["effect"], text=p["text"], when=_predicate(p.get("when")),
+            kinds=frozenset(p.get("kinds", ())), channels=frozenset(p.get("channels", ())),
+            routes=frozenset(p.get("routes", ())), services=frozenset(p.get("services", ())),
+            confidence=p["confidence"], cite=cites(p.get("cite")),
+        )
+        for p in node.get("policies", ())
+    )
     return Provider(
         id=node["id"], name=node["name"], kind=node["kind"], aliases=tuple(node.get("aliases", ())),
-        services=tuple(node.get("services", ())), hq_country=node["hq_country"], entities=entities,
+        services=services, hq_country=node["hq_country"], entities=entities,
         le_portal=fact(node.get("le_portal")), request_languages=fact(node.get("request_languages")),
         preservation=fact(node.get("preservation")), emergency=fact(node.get("emergency")),
         user_notification=fact(node.get("user_notification")),
@@ -96,6 +129,7 @@ def provider(node: Mapping[str, Any]) -> Provider:
         identifier_formats=formats,
         retention={k: f for k, v in node.get("retention", {}).items() if (f := fact(v)) is not None},
         sources=cites(node.get("sources")), confidence=node["confidence"], last_reviewed=node["last_reviewed"],
+        policies=policies,
     )
 
 
@@ -131,17 +165,44 @@ def _deadline(node: Mapping[str, Any]) -> ConditionalDeadline:
     return ConditionalDeadline(_predicate(node.get("when")), rule)
 
 
-def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any]) -> RouteRule:
+def _membership_leaf(condition: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(party, key)`` when a condition is exactly ``{fact: <party>.<key>, eq: true}``."""
+    if set(condition) != {"fact", "eq"} or condition["eq"] is not True:
+        return None
+    party, _, key = str(condition["fact"]).partition(".")
+    return (party, key) if party in PARTY_PREFIXES and key in MEMBERSHIPS else None
+
+
+def _requirement(node: Mapping[str, Any]) -> Requirement:
+    return Requirement(_predicate(node["when"]), node.get("met", ""), node["unmet"], cites(node.get("cite")),
+                       node.get("confidence", ""), node.get("closed_kind"), _membership_leaf(node["when"]))
+
+
+def memberships(node: Mapping[str, Any]) -> dict[str, MembershipTitle]:
+    """The membership words an instrument file declares."""
+    return {key: MembershipTitle(key, d["title"], d.get("party", "Party"), d.get("among"))
+            for key, d in (node.get("memberships") or {}).items()}
+
+
+def entry_into_force(node: Mapping[str, Any]) -> EntryIntoForce | None:
+    """An instrument file's ``entry_into_force``."""
+    eif = node.get("entry_into_force")
+    if eif is None:
+        return None
+    return EntryIntoForce(node["instrument"], eif["value"], eif.get("ratifications"), eif.get("ratifications_required"),
+                          eif.get("counted_on"), eif["confidence"], cites(eif.get("cite")),
+                          eif.get("open_for_signature_until"))
+
+
+def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any],
+          in_force: EntryIntoForce | None = None) -> RouteRule:
     """Build one :class:`RouteRule` of an instrument file."""
     preservation = node.get("preservation_period")
     return _with_citations(RouteRule(
         id=node["id"], instrument=instrument, kind=node["kind"], title=node["title"], summary=node["summary"],
         template=node.get("template"), addressee=node["addressee"], channel=node["channel"], form=node["form"],
         data_categories=frozenset(node["data_categories"]),
-        requires=tuple(
-            Requirement(_predicate(r["when"]), r.get("met", ""), r["unmet"], cites(r["cite"]))
-            for r in node.get("requires", ())
-        ),
+        requires=tuple(_requirement(r) for r in node.get("requires", ())),
         issuing_authorities=_choices(node["issuing_authorities"]), validation_by=_choices(node.get("validation_by")),
         prior_validation_waived=_conditional(node.get("prior_validation_waived")),
         notification=_conditional(node.get("notification")),
@@ -152,7 +213,8 @@ def route(node: Mapping[str, Any], instrument: str, fields: Mapping[str, Any]) -
         expected_days=float(node["expected_days"]["value"]),
         warnings=tuple(RouteWarning(_predicate(w.get("when")), w["text"]) for w in node.get("warnings", ())),
         fields=tuple(_field(name, fields[name]) for name in node.get("fields", ()) if name in fields),
-        confidence=node["confidence"], cite=cites(node["cite"]),
+        confidence=node["confidence"], cite=cites(node["cite"]), entry_into_force=in_force,
+        expected_days_confidence=node["expected_days"]["confidence"],
     ))
 
 
@@ -167,4 +229,6 @@ def _with_citations(rule: RouteRule) -> RouteRule:
         found.extend(conditional.cite if conditional else ())
     for deadline in rule.deadlines:
         found.extend(deadline.rule.cite)
+    if rule.entry_into_force is not None:
+        found.extend(rule.entry_into_force.cite)
     return replace(rule, citations=tuple(dict.fromkeys(found)))

@@ -20,8 +20,10 @@ def _check_route(route: Route, expected: dict[str, Any], emergency: bool) -> lis
 
     simple = {
         "available": route.available, "addressee_country": route.addressee.country,
-        "addressee_entity": route.addressee.entity, "notification_required": route.notification_required,
+        "addressee_entity": route.addressee.entity, "addressee_role": route.addressee.role,
+        "notification_required": route.notification_required,
         "needs_approval": route.needs_approval, "form": route.form, "preservation_period": route.preservation_period,
+        "closed_kind": route.closed_kind, "confidence": route.confidence,
     }
     for key, actual in simple.items():
         if key in expected:

@@ -7,7 +7,7 @@ closures over a context dict, which keeps route evaluation well under a millisec
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, Collection, Mapping
 
 from lawreq.rules.validate import AnyScalar, Issues, Lazy, ListOf, OneOf, Spec, join
@@ -16,7 +16,10 @@ from lawreq.rules.yamlio import Mark, MarkedDict
 Context = Mapping[str, Any]
 Predicate = Callable[[Context], bool]
 
-MEMBERSHIPS = ("eu", "eu_eevidence", "eio", "budapest", "budapest_sap", "us_cloud_agreement")
+#: membership keys of the country files (RULES.md): each a list of dated intervals; [] = known not bound
+MEMBERSHIPS = ("eu", "eu_eevidence", "eio", "budapest", "budapest_sap", "us_cloud_agreement",
+               "coe_mla", "coe_mla_p1", "coe_mla_p2", "eu_mla_2000", "eu_mla_2001", "eu_us_mla", "us_mlat",
+               "un_cybercrime")
 
 
 def _ordered(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
@@ -65,7 +68,8 @@ OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
 
 _LIST_OPERATORS = frozenset({"in", "not_in", "contains_any", "subset_of"})
 
-_PARTY_PREFIXES = ("issuing", "eu_addressee", "eu_establishment", "hq")
+PARTY_PREFIXES = ("issuing", "eu_addressee", "eu_establishment", "hq")
+_PARTY_PREFIXES = PARTY_PREFIXES
 
 #: every fact a condition may name, with a one-line meaning (shown in jurisdictions/README.md)
 FACTS: dict[str, str] = {
@@ -94,6 +98,8 @@ FACTS: dict[str, str] = {
     "hq.role": "role of the headquarters entity",
     "domestic.present": "the provider has an entity located in the issuing State",
     "procedure.covers_data": "the domestic procedure covers every requested data category",
+    "service": "the provider's service asked about (its id; the main service when none is named)",
+    "user_country": "country the user is taken to live in (target_resides_in, else the issuing State)",
 }
 for _prefix in _PARTY_PREFIXES:
     for _membership in MEMBERSHIPS:
@@ -118,7 +124,7 @@ def _check_leaf(value: MarkedDict, path: str, mark: Mark, issues: Issues) -> Non
     elif (op in _LIST_OPERATORS) != isinstance(operand, tuple):
         wanted = "a list" if op in _LIST_OPERATORS else "a single value"
         issues.add(value.value_mark(op), join(path, op), f"'{op}' needs {wanted}, got {operand!r}")
-    elif value.get("fact") == "date" and not isinstance(operand, date):
+    elif value.get("fact") == "date" and (not isinstance(operand, date) or isinstance(operand, datetime)):
         issues.add(value.value_mark(op), join(path, op), f"compare 'date' with a date YYYY-MM-DD, got {operand!r}")
     elif op == "present" and not isinstance(operand, bool):
         issues.add(value.value_mark(op), join(path, op), f"'present' needs true or false, got {operand!r}")

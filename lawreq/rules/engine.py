@@ -13,14 +13,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from lawreq.rules import addressing, policies
 from lawreq.rules.conditions import MEMBERSHIPS
 from lawreq.rules.facts import Facts
-from lawreq.rules.model import Country, DomesticProcedure, Entity, Provider, RouteRule
-from lawreq.rules.route import Addressee, Route
+from lawreq.rules.model import DomesticProcedure, Requirement, RouteRule
+from lawreq.rules.route import Addressee, Finding, Route
 from lawreq.rules.ruleset import RuleSet
 
 IDENTIFYING = frozenset({"subscriber_data", "identification_data"})
-EU_ADDRESSEE_ROLES = ("eu_designated_establishment", "eu_legal_representative")
+EU_ADDRESSEE_ROLES = addressing.EU_ADDRESSEE_ROLES
 _CATEGORY_WORDS = {"subscriber_data": "subscriber data", "identification_data": "identification data (IP logs)",
                    "traffic_data": "traffic data", "content_data": "content data"}
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -43,53 +44,20 @@ def _duration_words(period: str) -> str:
     return f"{days:g} days" if days >= 1 else f"{days * 24:g} hours"
 
 
-def _hq(provider: Provider, day: date) -> Entity:
-    for entity in provider.entities:
-        if entity.role == "headquarters" and entity.in_force(day):
-            return entity
-    return Entity(provider.name, provider.hq_country, "headquarters", None, None, provider.confidence)
+#: which closure reason is "the" reason of a closed route when several requirements fail: the instrument not in
+#: force first, then the issuing State's own position (and the file's own words such as a date of application),
+#: then the other parties', then plain conditions. Within a group: not bound, not a Party, not yet applicable.
+_KIND_ORDER = {"not_in_force": 0, "not_bound": 1, "not_a_party": 2, "not_yet_applicable": 3, "policy": 4,
+               "condition_unmet": 5}
 
 
-def _eu_addressee(provider: Provider, issuing: Country, rules: RuleSet, day: date, hq: Entity) -> Entity:
-    """The addressee of an order under Reg. 2023/1543, or HQ when the issuing State is not bound.
-
-    Preference: a designated establishment / legal representative in another bound State; else any
-    entity of the provider in another bound State (a *presumed* addressee: providers rarely publish
-    their designation, and the route says so in a warning); else a designated one anywhere, or an
-    entity in the issuing State itself (so the route can say "same State"); else HQ.
-    """
-    if not issuing.member("eu_eevidence", day):
-        return hq
-    in_force = [e for e in provider.entities if e.in_force(day)]
-
-    def elsewhere_bound(entity: Entity) -> bool:
-        country = rules.countries.get(entity.country)
-        return entity.country != issuing.code and country is not None and country.member("eu_eevidence", day)
-
-    designated = [e for e in in_force if e.role in EU_ADDRESSEE_ROLES]
-    for pool in (designated, in_force):
-        found = next((e for e in pool if elsewhere_bound(e)), None)
-        if found is not None:
-            return found
-    if designated:
-        return designated[0]
-    return next((e for e in in_force if e.country == issuing.code), hq)
+#: the context keys of each party's memberships, in MEMBERSHIPS order (built once)
+_PARTY_KEYS = {prefix: tuple(f"{prefix}.{m}" for m in MEMBERSHIPS) for prefix in ("eu_addressee", "eu_establishment",
+                                                                                   "hq")}
 
 
-def _eu_establishment(provider: Provider, issuing: Country, rules: RuleSet, day: date, hq: Entity) -> Entity:
-    """The provider's entity in another State bound by the EIO Directive (the executing State), else HQ."""
-    for entity in provider.entities:
-        country = rules.countries.get(entity.country)
-        if entity.country != issuing.code and entity.in_force(day) and country is not None \
-                and country.member("eio", day):
-            return entity
-    return next((e for e in provider.entities if e.role != "headquarters" and e.in_force(day)
-                 and e.country != issuing.code and e.country in rules.countries
-                 and rules.countries[e.country].member("eu", day)), hq)
-
-
-def _domestic(provider: Provider, issuing: Country, day: date) -> Entity | None:
-    return next((e for e in provider.entities if e.country == issuing.code and e.in_force(day)), None)
+def _closure_rank(kind: str, group: int) -> tuple[int, int]:
+    return (0 if kind == "not_in_force" else group, _KIND_ORDER[kind])
 
 
 class _Evaluation:
@@ -101,15 +69,13 @@ class _Evaluation:
         day = facts.date
         self.provider = provider = rules.providers[facts.provider]
         self.issuing = issuing = rules.countries[facts.issuing_country]
-        hq = _hq(provider, day)
+        #: the service asked about and the entities it addresses (lawreq/rules/addressing.py)
+        self.service = provider.service(facts.service)
+        self.resolved = addressing.resolve(provider, self.service, issuing, facts.target_resides_in, rules, day)
         #: addressee mode -> entity; "domestic" only when the provider has an entity in the issuing State
-        self.parties: dict[str, Entity] = {
-            "hq": hq, "eu_addressee": _eu_addressee(provider, issuing, rules, day, hq),
-            "eu_establishment": _eu_establishment(provider, issuing, rules, day, hq),
-        }
-        domestic = _domestic(provider, issuing, day)
-        if domestic is not None:
-            self.parties["domestic"] = domestic
+        self.parties: dict[str, Entity] = self.resolved.as_modes()
+        domestic = self.resolved.domestic
+        self.residence_note = addressing.residence_note(provider, self.resolved, rules, day)
         offence = rules.offences[facts.offence]
         categories = frozenset(facts.data_categories)
         voluntary = provider.voluntary_disclosure_non_content
@@ -122,24 +88,98 @@ class _Evaluation:
             "provider.id": provider.id, "provider.kind": provider.kind, "provider.hq_country": provider.hq_country,
             "provider.voluntary_disclosure_non_content": bool(voluntary and voluntary.value),
             "domestic.present": domestic is not None,
+            "service": self.service.id if self.service else None, "user_country": self.resolved.user_country,
         }
-        for membership in MEMBERSHIPS:
-            ctx[f"issuing.{membership}"] = issuing.member(membership, day)
+        bound: dict[str, tuple[bool, ...]] = {}  # the parties often share a country: compute each once
+
+        def memberships_of(code: str) -> tuple[bool, ...]:
+            found = bound.get(code)
+            if found is None:
+                country = rules.countries.get(code)
+                found = bound[code] = tuple(bool(country and country.member(m, day)) for m in MEMBERSHIPS)
+            return found
+
+        for membership, value in zip(MEMBERSHIPS, memberships_of(issuing.code)):
+            ctx[f"issuing.{membership}"] = value
         for prefix in ("eu_addressee", "eu_establishment", "hq"):
             entity = self.parties[prefix]
-            country = rules.countries.get(entity.country)
             ctx[f"{prefix}.country"] = entity.country
             ctx[f"{prefix}.role"] = entity.role
-            for membership in MEMBERSHIPS:
-                ctx[f"{prefix}.{membership}"] = bool(country and country.member(membership, day))
+            for key, value in zip(_PARTY_KEYS[prefix], memberships_of(entity.country)):
+                ctx[key] = value
         self.ctx = ctx
         self.words = {
             "issuing_country": issuing.code, "issuing_name": issuing.name, "provider": provider.name,
             "date": day.isoformat(), "offence": offence.label, "issuer": facts.issuer.replace("_", " "),
             "categories": ", ".join(_CATEGORY_WORDS[c] for c in facts.data_categories),
-            "hq_country": provider.hq_country,
+            "hq_country": self.parties["hq"].country,
         }
         self._word_cache: dict[str, dict[str, str]] = {}
+        self._membership_cache: dict[tuple[str, str], tuple[str, str]] = {}
+        self._dormant: dict[str, str] = {}
+        self._channels: dict[tuple[str, str], str] = {}
+        self._languages: dict[tuple[Any, ...], tuple[tuple[str, ...], str]] = {}
+
+    def _party_words(self, party: str, country_name: str) -> str:
+        if party == "issuing":
+            return country_name
+        if party == "hq":
+            return f"The requested State, {country_name},"
+        if party == "eu_addressee":
+            return f"The addressee's State, {country_name},"
+        return f"The executing State, {country_name},"
+
+    def membership_closure(self, party: str, key: str) -> tuple[str, str]:
+        """(closed_kind, sentence): why ``party`` is not bound by membership ``key`` on the date, in the law's
+        own terms: outside it by its own choice, bound but not yet applicable, no longer bound, not a Party."""
+        cached = self._membership_cache.get((party, key))
+        if cached is not None:
+            return cached
+        day = self.facts.date
+        code = self.issuing.code if party == "issuing" else self.parties[party].country
+        country = self.rules.countries.get(code)
+        name = country.name if country else code
+        who = self._party_words(party, name)
+        decl = self.rules.membership_titles.get(key)
+        title = decl.title if decl else f"`{key}`"
+        party_word = decl.party if decl else "Party"
+        intervals = country.memberships.get(key) if country else None
+        if intervals is None:
+            found = ("not_a_party", f"{who} is not recorded in the rules as bound by {title} (not researched): "
+                                    f"treated as not a {party_word}.")
+        elif any(i.start > day for i in intervals):
+            start = min(i.start for i in intervals if i.start > day)
+            found = ("not_yet_applicable", f"{who} is bound by {title}, but it applies to {name} only from "
+                                           f"{start.isoformat()} (request date {day.isoformat()}).")
+        elif intervals and all(i.end is not None and i.end <= day for i in intervals):
+            end = max(i.end for i in intervals if i.end is not None)
+            found = ("not_a_party", f"{who} is no longer bound by {title}: it ceased to apply to {name} on "
+                                    f"{end.isoformat()}.")
+        elif country is not None and key in country.signatures and country.signatures[key] <= day:
+            found = ("not_a_party", f"{who} signed {title} on {country.signatures[key].isoformat()} but is not "
+                                    f"bound by it on {day.isoformat()} (signature without ratification).")
+        elif decl is not None and decl.among and country is not None and country.member(decl.among, day):
+            among = self.rules.membership_titles.get(decl.among)
+            found = ("not_bound", f"{who} is not bound by {title}: "
+                                  f"it is a {among.party if among else 'member'} of {among.title if among else decl.among} "
+                                  f"that stays outside it by its own choice.")
+        elif decl is not None and decl.among:
+            among = self.rules.membership_titles.get(decl.among)
+            found = ("not_a_party", f"{who} is not bound by {title}: it binds only "
+                                    f"{(among.party + 's of ' + among.title) if among else decl.among}.")
+        else:
+            found = ("not_a_party", f"{who} is not a {party_word} to {title} on {day.isoformat()}.")
+        self._membership_cache[(party, key)] = found
+        return found
+
+    def closure(self, requirement: Requirement) -> tuple[str, str | None, tuple[int, int]]:
+        """(closed_kind, the law's-own-terms sentence or None, rank) of a failing requirement."""
+        if requirement.membership is not None:
+            party, key = requirement.membership
+            kind, sentence = self.membership_closure(party, key)
+            return kind, sentence, _closure_rank(kind, 1 if party == "issuing" else 2)
+        kind = requirement.closed_kind or "condition_unmet"
+        return kind, None, _closure_rank(kind, 1 if requirement.closed_kind else 3)
 
     def words_for(self, mode: str) -> dict[str, str]:
         if mode not in self._word_cache:
@@ -151,6 +191,13 @@ class _Evaluation:
         return self._word_cache[mode]
 
     def channel(self, kind: str, country_code: str) -> str:
+        key = (kind, country_code)
+        found = self._channels.get(key)
+        if found is None:
+            found = self._channels[key] = self._channel(kind, country_code)
+        return found
+
+    def _channel(self, kind: str, country_code: str) -> str:
         country = self.rules.countries.get(country_code)
         name = country.name if country else country_code
         if kind == "provider_portal":
@@ -158,30 +205,51 @@ class _Evaluation:
             return portal.value if portal else f"{self.provider.name}'s law-enforcement contact (no portal recorded)"
         if kind == "eevidence_system":
             return "Decentralised IT system of Regulation (EU) 2023/1543 (Art. 19), to the provider's addressee"
+        if kind == "judicial_authority":
+            central = country.contacts.get("central_authority") if country else None
+            return (f"Directly to the competent judicial authority of {name} (the authority with territorial "
+                    f"competence; where it is not known, through the central authority: "
+                    f"{central.value if central else 'not recorded in the rules'})")
+        if kind == "diplomatic_channel":
+            return (f"Diplomatic channel: from {self.issuing.name}'s Ministry of Foreign Affairs (or embassy) to "
+                    f"{name}'s, for its competent authority")
         contact = country.contacts.get(kind) if country else None
         label = "24/7 network point of contact" if kind == "network_24_7" else "Central authority"
         return f"{label} of {name}: {contact.value if contact else 'not recorded in the rules'}"
 
-    def languages(self, rule: RouteRule, entity: Entity) -> tuple[str, ...]:
+    def languages(self, rule: RouteRule, entity: Entity) -> tuple[tuple[str, ...], str]:
+        """The languages to write in, and how sure that is: the confidence of the fact they come from, or
+        ``official languages`` / ``default`` when they are only a proxy."""
+        key = (rule.languages, rule.languages_default, entity.country)
+        cached = self._languages.get(key)
+        if cached is None:
+            cached = self._languages[key] = self._languages_of(rule, entity)
+        return cached
+
+    def _languages_of(self, rule: RouteRule, entity: Entity) -> tuple[tuple[str, ...], str]:
         country = self.rules.countries.get(entity.country)
         for source in rule.languages:
             found: Any = None
+            basis = "official languages"
             if source == "provider.request_languages" and self.provider.request_languages:
-                found = self.provider.request_languages.value
+                found, basis = self.provider.request_languages.value, self.provider.request_languages.confidence
             elif source == "issuing_country.official_languages":
                 found = self.issuing.official_languages
             elif country is not None and source == "addressee_country.official_languages":
                 found = country.official_languages
-            elif country is not None and source == "addressee_country.request_languages":
-                found = country.request_languages.value if country.request_languages else None
-            elif country is not None and source == "addressee_country.eevidence_languages":
-                found = country.eevidence_languages.value if country.eevidence_languages else None
+            elif country is not None and source == "addressee_country.request_languages" and country.request_languages:
+                found, basis = country.request_languages.value, country.request_languages.confidence
+            elif country is not None and source == "addressee_country.eevidence_languages" \
+                    and country.eevidence_languages:
+                found, basis = country.eevidence_languages.value, country.eevidence_languages.confidence
             if found:
-                return tuple(found)
-        return rule.languages_default
+                return tuple(found), basis
+        return rule.languages_default, "default"
 
     def warnings(self, rule: RouteRule, ctx: dict[str, Any], words: dict[str, str]) -> tuple[str, ...]:
         out = [w.text.format_map(words) for w in rule.warnings if w.when(ctx)]
+        if self.residence_note and rule.addressee != "domestic":
+            out.append(self.residence_note)
         if rule.kind not in ("preservation_order", "preservation_request"):
             for category in self.facts.data_categories:
                 retention = self.provider.retention.get(category)
@@ -191,25 +259,73 @@ class _Evaluation:
                                f"~{_duration_words(retention.value)}{note}")
         return tuple(out)
 
+    @staticmethod
+    def _citations(rule: RouteRule, procedure: DomesticProcedure | None, extra: tuple[Any, ...]) -> tuple[Any, ...]:
+        found = rule.citations + procedure.cite if procedure is not None else rule.citations
+        return tuple(dict.fromkeys(found + extra)) if extra else found
+
     def route(self, rule: RouteRule, procedure: DomesticProcedure | None = None) -> Route:
         ctx = self.ctx
         if procedure is not None:
             ctx = {**ctx, "procedure.covers_data": set(self.facts.data_categories) <= procedure.data_categories}
         words = self.words_for(rule.addressee)
         closed: list[str] = []
-        opened: list[str] = []
+        #: the met requirements' words, formatted only if the route ends up open (a closed route shows why it is closed)
+        met: list[tuple[str, str]] = []
+        findings: list[Finding] = []
+        #: (rank, kind, sentence): the primary closure reason is the lowest rank
+        primary: tuple[tuple[int, int], str, str] | None = None
+        in_force = rule.entry_into_force
+        dormant = in_force is not None and not in_force.in_force(self.facts.date)
+        if dormant:
+            assert in_force is not None
+            sentence = self._dormant.get(in_force.instrument)
+            if sentence is None:
+                sentence = self._dormant[in_force.instrument] = _not_in_force(in_force, self.facts.date)
+            primary = ((0, 0), "not_in_force", sentence)
+            closed.append(sentence)
+            findings.append(Finding(sentence, in_force.confidence, "not_in_force"))
         allowed = procedure.data_categories if procedure is not None else rule.data_categories
         missing = [c for c in self.facts.data_categories if c not in allowed]
         if missing:
-            closed.append("This route cannot obtain " + ", ".join(_CATEGORY_WORDS[c] for c in missing) + ".")
+            text = "This route cannot obtain " + ", ".join(_CATEGORY_WORDS[c] for c in missing) + "."
+            closed.append(text)
+            findings.append(Finding(text, rule.confidence, "condition_unmet"))
+            if primary is None:
+                primary = (_closure_rank("condition_unmet", 3), "condition_unmet", text)
         for requirement in rule.requires:
+            confidence = requirement.confidence or rule.confidence
             if not requirement.when(ctx):
-                closed.append(requirement.unmet.format_map(words))
+                text = requirement.unmet.format_map(words)
+                kind, sentence, rank = self.closure(requirement)
+                closed.append(text)
+                findings.append(Finding(text, confidence, kind))
+                if primary is None or rank < primary[0]:
+                    primary = (rank, kind, sentence or text)
             elif requirement.met:
-                opened.append(requirement.met.format_map(words))
+                met.append((requirement.met, confidence))
         if procedure is not None:
+            for text in _procedure_dates(procedure, self.facts.date):
+                kind = "not_yet_applicable" if "applies only from" in text else "not_in_force"
+                closed.append(text)
+                findings.append(Finding(text, procedure.confidence, kind))
+                if primary is None or _closure_rank(kind, 1) < primary[0]:
+                    primary = (_closure_rank(kind, 1), kind, text)
+            for requirement in procedure.requires:
+                confidence = requirement.confidence or procedure.confidence
+                if not requirement.when(ctx):
+                    text = requirement.unmet.format_map(words)
+                    kind, sentence, rank = self.closure(requirement)
+                    closed.append(text)
+                    findings.append(Finding(text, confidence, kind))
+                    if primary is None or rank < primary[0]:
+                        primary = (rank, kind, sentence or text)
+                elif requirement.met:
+                    met.append((requirement.met, confidence))
             authorities = procedure.issuing_authorities
-            validation: tuple[str, ...] = ("judge",) if procedure.court_required else ()
+            validation: tuple[str, ...] = (
+                procedure.validation_by if procedure.validation_by is not None
+                else ("judge",) if procedure.court_required else ())
         else:
             choice = next((c for c in rule.issuing_authorities if c.when(ctx)), None)
             authorities = choice.value if choice else ()
@@ -219,35 +335,79 @@ class _Evaluation:
         notify = rule.notification is not None and rule.notification.when(ctx)
         deadlines = tuple(d.rule for d in rule.deadlines if d.when(ctx))
         entity = self.parties.get(rule.addressee, self.parties["hq"])
+        route_id = procedure.id if procedure is not None else rule.id
+        policy_closed, policy_warnings, policy_cites = policies.applicable(
+            self.provider, rule, route_id, self.service.id if self.service else None, ctx)
+        for text in policy_closed:
+            closed.append(text)
+            findings.append(Finding(text, rule.confidence, "policy"))
+            # the law's own reasons come first: a policy is the primary reason only when nothing else closes
+            if primary is None:
+                primary = (_closure_rank("policy", 4), "policy", text)
         available = not closed
         if available:
             summary = procedure.title if procedure is not None else rule.summary.format_map(words)
+            opened = [template.format_map(words) for template, _ in met]
+            findings.extend(Finding(text, confidence, "met") for text, (_, confidence) in zip(opened, met))
             reasons = (summary, *opened)
+            closed_kind = closed_reason = None
         else:
-            reasons = tuple(closed)
+            assert primary is not None
+            _, closed_kind, closed_reason = primary
+            reasons = tuple(dict.fromkeys((closed_reason, *closed)))
+        languages, languages_basis = self.languages(rule, entity)
         response = next((d for d in deadlines if d.kind == "response"
                          and d.applies in ("always", "emergency" if self.facts.emergency else "normal")), None)
         preservation = rule.preservation_period
         if rule.preservation_from_provider and self.provider.preservation is not None:
             preservation = self.provider.preservation.value.get("period", preservation)
-        return Route(
+        return Route.fast(
             id=procedure.id if procedure is not None else rule.id,
             kind=rule.kind, instrument=rule.instrument,
             title=f"{rule.title}: {procedure.title}" if procedure is not None else rule.title,
             available=available, reasons=reasons,
             addressee=Addressee(self.provider.id, entity.name, entity.country, entity.role,
-                                self.channel(rule.channel, entity.country), rule.channel),
+                                self.channel(rule.channel, entity.country), rule.channel,
+                                self.service.id if self.service else None),
             issuing_authorities=authorities, validation_by=validation,
             needs_approval=self.facts.issuer not in authorities and not waived,
             data_categories=self.facts.data_categories, notification_required=notify,
             deadline_rules=deadlines, preservation_period=preservation, form=rule.form,
-            languages=self.languages(rule, entity),
+            languages=languages, languages_confidence=languages_basis,
             confidence=procedure.confidence if procedure is not None else rule.confidence,
-            citations=rule.citations + procedure.cite if procedure is not None else rule.citations,
+            citations=self._citations(rule, procedure, policy_cites),
             fields=rule.fields,
             expected_days=duration_days(response.period) if response else rule.expected_days,
-            warnings=self.warnings(rule, ctx, words) if available else (),
+            warnings=(*self.warnings(rule, ctx, words), *policy_warnings) if available else (),
+            closed_kind=closed_kind, closed_reason=closed_reason, findings=tuple(findings),
+            expected_days_confidence=response.confidence if response else rule.expected_days_confidence,
+            entity_confidence=entity.confidence,
         )
+
+
+def _not_in_force(eif: Any, day: date) -> str:
+    """The sentence for an instrument not in force on ``day``, with its dated ratification count."""
+    if eif.value is not None:
+        return f"{eif.instrument} enters into force only on {eif.value.isoformat()} (request date {day.isoformat()})."
+    counted = f", as counted on {eif.counted_on.isoformat()}" if eif.counted_on else ""
+    needed = f" of the {eif.ratifications_required:g} needed" if eif.ratifications_required else ""
+    if eif.ratifications is None:
+        required = f" ({eif.ratifications_required:g} needed)" if eif.ratifications_required else ""
+        return (f"{eif.instrument} is not in force on {day.isoformat()}: no ratification count is recorded"
+                f"{required}{counted}.")
+    return (f"{eif.instrument} is not in force on {day.isoformat()}: {eif.ratifications:g} "
+            f"ratification(s){needed}{counted}.")
+
+
+def _procedure_dates(procedure: DomesticProcedure, day: date) -> list[str]:
+    """Why a domestic procedure does not exist on ``day`` (its law's own dates), if it does not."""
+    if procedure.start is not None and day < procedure.start:
+        return [f"{procedure.title} applies only from {procedure.start.isoformat()}; the request date is "
+                f"{day.isoformat()}."]
+    if procedure.end is not None and day >= procedure.end:
+        return [f"{procedure.title} ceased to apply on {procedure.end.isoformat()}; the request date is "
+                f"{day.isoformat()}."]
+    return []
 
 
 def evaluate(facts: Facts, rules: RuleSet) -> list[Route]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any, Mapping
 
@@ -22,7 +22,7 @@ class FactsError(ValueError):
 
 #: Every fact the engine reads; :meth:`Facts.from_mapping` refuses any other key.
 FACT_KEYS = ("issuing_country", "provider", "data_categories", "offence", "issuer", "max_penalty_years",
-             "committed_online", "emergency", "target_resides_in", "offence_committed_in", "date")
+             "committed_online", "emergency", "target_resides_in", "offence_committed_in", "date", "service")
 
 
 def _country(name: str, value: Any) -> str:
@@ -86,6 +86,8 @@ class Facts:
     emergency: bool = False
     target_resides_in: str | None = None
     offence_committed_in: str | None = None
+    #: the provider's service asked about (id, name or alias as given; None: its main service)
+    service: str | None = None
 
     @property
     def committed_in(self) -> str:
@@ -115,6 +117,9 @@ class Facts:
             raise FactsError("offence", f"expected an offence id, got {offence!r}")
         if issuer not in AUTHORITIES:
             raise FactsError("issuer", f"unknown authority {issuer!r} (known: {', '.join(AUTHORITIES)})")
+        service = data.get("service")
+        if service is not None and (not isinstance(service, str) or not service.strip()):
+            raise FactsError("service", f"expected a service id of the provider, got {service!r}")
         resides = data.get("target_resides_in")
         committed = data.get("offence_committed_in")
         facts = cls(
@@ -129,9 +134,13 @@ class Facts:
             emergency=_bool("emergency", data.get("emergency", False)),
             target_resides_in=_country("target_resides_in", resides) if resides else None,
             offence_committed_in=_country("offence_committed_in", committed) if committed else None,
+            service=service.strip() if service else None,
         )
         if rules is not None:
             facts.check_ids(rules)
+            if facts.service is not None:
+                found = rules.providers[facts.provider].service(facts.service)
+                facts = replace(facts, service=found.id if found else facts.service)
         return facts
 
     @classmethod
@@ -159,6 +168,13 @@ class Facts:
                 close = tuple(nearest(value, list(known)))
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise FactsError(name, f"unknown {name.replace('_', ' ')} {value!r}{hint}", close)
+        if self.service is not None:
+            provider = rules.providers[self.provider]
+            if provider.service(self.service) is None:
+                ids = [s.id for s in provider.services]
+                close = tuple(nearest(self.service, ids))
+                listed = f" (its services: {', '.join(ids)})" if ids else " (it lists no services)"
+                raise FactsError("service", f"{provider.name} has no service {self.service!r}{listed}", close)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the ``facts`` object of ``lawreq routes --format json``)."""

@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 
 import lawreq
-from lawreq.rules import build
+from lawreq.rules import build, provenance
 from lawreq.rules.conditions import referenced_operands
+from lawreq.rules.provider_checks import policy_routes, provider_services
 from lawreq.rules.model import RuleCase, RuleProblem
 from lawreq.rules.ruleset import RuleSet
 from lawreq.rules.schema import KIND_SPECS, OFFENCES, file_kind
@@ -124,6 +125,7 @@ class _Semantics:
         self.route_ids: set[str] = set()
         self.procedure_ids: set[str] = set()
         self.template_routes: set[str] = set()
+        self.membership_owner: dict[str, str] = {}
 
     def run(self) -> None:
         for doc in self.by_kind.get("country", []):
@@ -134,6 +136,8 @@ class _Semantics:
             self.instrument(doc)
         for doc in self.by_kind.get("offences", []):
             self.offences(doc)
+        for doc in self.by_kind.get("provider", []):
+            policy_routes(doc.issues, doc.tree, self.route_ids | self.procedure_ids)
         self.cases()
 
     def country(self, doc: _Doc) -> None:
@@ -179,9 +183,22 @@ class _Semantics:
         self._country_ref(doc, tree, "hq_country", "hq_country")
         for i, entity in _items(tree, "entities"):
             self._country_ref(doc, entity, "country", join(join("entities", i), "country"))
+        provider_services(doc.issues, tree, self.countries)
 
     def instrument(self, doc: _Doc) -> None:
         tree = doc.tree
+        declared = tree.get("memberships") if isinstance(tree.get("memberships"), dict) else {}
+        for key, decl in declared.items():
+            if key in self.membership_owner:
+                doc.issues.add(declared.key_mark(key), join("memberships", key),
+                               f"membership {key!r} is already declared in {self.membership_owner[key]}")
+            self.membership_owner.setdefault(key, doc.path.name)
+            among = decl.get("among") if isinstance(decl, dict) else None
+            if among and among not in declared and not any(
+                    among in (d.tree.get("memberships") or {}) for d in self.by_kind.get("instrument", [])
+                    if isinstance(d.tree, dict)):
+                doc.issues.add(decl.value_mark("among"), join(join("memberships", key), "among"),
+                               f"'among: {among}' names a membership no instrument file declares")
         field_names = set(tree.get("fields") or {})
         for i, route in _items(tree, "routes"):
             path = join("routes", i)
@@ -283,14 +300,16 @@ def _build(root: Path, docs: list[_Doc], version: str) -> RuleSet:
     offences = build.offences(offence_docs[0].tree) if offence_docs else {}
     lists = {k: v["title"] for k, v in (offence_docs[0].tree["lists"].items() if offence_docs else ())}
     routes = tuple(
-        build.route(node, d.tree["instrument"], d.tree.get("fields") or {})
+        build.route(node, d.tree["instrument"], d.tree.get("fields") or {}, build.entry_into_force(d.tree))
         for d in by_kind.get("instrument", []) for node in d.tree["routes"]
     )
+    titles = {k: v for d in by_kind.get("instrument", []) for k, v in build.memberships(d.tree).items()}
     cases = tuple(
         RuleCase(c["id"], c["description"], dict(c["facts"]), dict(c["expect"]), d.label)
         for d in by_kind.get("cases", []) for c in d.tree["cases"]
     )
-    return RuleSet(version, root, countries, providers, offences, lists, routes, cases)
+    return RuleSet(version, root, countries, providers, offences, lists, routes, cases, titles,
+                   lambda: provenance.collect(docs, root))
 
 
 def check_rules(path: Path | str | None = None) -> tuple[RuleSet | None, list[RuleProblem]]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lawreq.rules.model import Country, Offence, Provider, RouteRule, RuleCase
+from lawreq.rules.model import Country, MembershipTitle, Offence, Provider, RouteRule, RuleCase
+from lawreq.rules.provenance import FactEntry
 
 
 @dataclass(frozen=True)
@@ -21,16 +23,30 @@ class RuleSet:
     offence_lists: dict[str, str]
     routes: tuple[RouteRule, ...]
     cases: tuple[RuleCase, ...]
+    #: membership key -> its words (declared in instrument files' ``memberships:``)
+    membership_titles: dict[str, MembershipTitle] = field(default_factory=dict)
+    #: computes every fact of every file with its confidence and effective review, on first use of ``facts``
+    #: (stale/stats/the rules browser): app start and the route engine never pay for it
+    fact_source: Callable[[], tuple[FactEntry, ...]] | None = field(default=None, repr=False, compare=False)
+    _fact_cache: list[tuple[FactEntry, ...]] = field(default_factory=list, repr=False, compare=False)
     _provider_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[str]] = {}
         for provider in self.providers.values():
-            for name in (provider.id, provider.name, *provider.aliases, *provider.services):
+            service_names = [n for s in provider.services for n in (s.name, *s.aliases)]
+            for name in (provider.id, provider.name, *provider.aliases, *service_names):
                 ids = index.setdefault(name.casefold(), [])
                 if provider.id not in ids:
                     ids.append(provider.id)
         object.__setattr__(self, "_provider_index", {k: tuple(v) for k, v in index.items()})
+
+    @property
+    def facts(self) -> tuple[FactEntry, ...]:
+        """Every fact of the rules data (see :mod:`lawreq.rules.provenance`)."""
+        if not self._fact_cache:
+            self._fact_cache.append(self.fact_source() if self.fact_source is not None else ())
+        return self._fact_cache[0]
 
     def find_providers(self, query: str) -> list[Provider]:
         """Providers whose id, name, alias or service matches ``query`` (case-insensitive).

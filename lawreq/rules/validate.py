@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import urlsplit
 from typing import Any, Callable
 
 from lawreq.rules.yamlio import Mark, MarkedDict, MarkedList
@@ -106,23 +107,52 @@ class Bool(Spec):
 
 
 class Date(Spec):
-    """A calendar date written ``YYYY-MM-DD``."""
+    """A calendar date written ``YYYY-MM-DD``: a day that exists (not 30 February), without a time."""
 
     expected = "a date YYYY-MM-DD"
 
     def check(self, value: Any, path: str, mark: Mark, issues: Issues) -> Any:
+        if isinstance(value, datetime):
+            issues.add(mark, path, f"expected a date YYYY-MM-DD without a time, got {value.isoformat()!r}")
+            return None
         if isinstance(value, date):
             return value
         if isinstance(value, str) and DATE.match(value):
             try:
                 return date.fromisoformat(value)
-            except ValueError:
-                pass
+            except ValueError as exc:
+                issues.add(mark, path, f"{value!r} is not a calendar date ({exc})")
+                return None
         return self.wrong(value, path, mark, issues)
 
 
+class Url(Spec):
+    """An absolute http(s) URL with a host name (``https://host.tld/...``), no spaces, a numeric port if any."""
+
+    expected = "an http(s) URL such as https://example.org/page"
+
+    def check(self, value: Any, path: str, mark: Mark, issues: Issues) -> Any:
+        if not isinstance(value, str) or not URL.match(value):
+            return self.wrong(value, path, mark, issues)
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError as exc:
+            issues.add(mark, path, f"malformed URL {value!r}: {exc}")
+            return None
+        host = parts.hostname or ""
+        labels = host.removesuffix(".").split(".")  # a trailing dot (FQDN) is valid DNS
+        if len(labels) < 2 or not all(re.match(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", lbl) for lbl in labels) \
+                or not re.match(r"^[a-z]{2,}$|^xn--[a-z0-9-]+$|^\d{1,3}$", labels[-1]):
+            issues.add(mark, path, f"malformed URL {value!r}: {host!r} is not a host name")
+            return None
+        return value
+
+
 DURATION = Str(pattern=ISO_DURATION.pattern, what="an ISO 8601 duration such as P10D or PT8H")
-URL_SPEC = Str(pattern=URL.pattern, what="an http(s) URL")
+URL_SPEC = Url()
+#: a maintainer handle (``reviewed_by``, ``reviewed.by``)
+HANDLE = Str(pattern=r"^[a-z0-9][a-z0-9._-]{1,38}$", what="a maintainer handle (lower-case letters, digits, '.', '_', '-'; 2-39 characters)")
 COUNTRY = Str(pattern=r"^[A-Z]{2}$", what="an ISO 3166-1 alpha-2 code in upper case")
 LANGUAGE = Str(pattern=r"^[a-z]{2}$", what="an ISO 639-1 code in lower case")
 ID = Str(pattern=r"^[a-z0-9][a-z0-9_.-]*$", what="an id of lower-case letters, digits, '-', '_' or '.'")

@@ -14,6 +14,7 @@ from lawreq.auth.decorators import roles_required
 from lawreq.core.clock import utcnow
 from lawreq.rules.diff import NOT_APPLICABLE, NOT_ENCODED, diff_countries
 from lawreq.rules.engine import EU_ADDRESSEE_ROLES
+from lawreq.rules.provenance import CONFIDENCE_LEVELS, months_before, stale, stats
 from lawreq.rules.schema import DATA_CATEGORIES
 from lawreq.rules_browser.sources import aspect_sources
 
@@ -32,9 +33,13 @@ def _today() -> date:
 @roles_required()
 def index():
     rules = _rules()
+    today = _today()
     return render_template("rules_browser/index.html", rules=rules,
                            countries=sorted(rules.countries.values(), key=lambda c: c.name),
-                           providers=sorted(rules.providers.values(), key=lambda p: p.name.casefold()))
+                           providers=sorted(rules.providers.values(), key=lambda p: p.name.casefold()),
+                           fact_stats=stats(rules.facts), confidence_levels=CONFIDENCE_LEVELS,
+                           stale_count=sum(len(v) for v in stale(rules.facts, today, 12).values()),
+                           stale_limit=months_before(today, 12))
 
 
 @bp.route("/countries/<code>")

@@ -74,6 +74,27 @@ def test_engine_answers_what_the_cli_prints(client, inv, app):
     assert bad.status_code == 422 and bad.json["error"]["details"]["fields"][0]["path"] == "provider"
 
 
+def test_routes_address_the_entity_of_the_service_asked_about(client, inv, app):
+    from lawreq.rules.cli import routes_command
+
+    facts = {"issuing_country": "FI", "provider": "WhatsApp", "offence": "fraud", "issuer": "prosecutor",
+             "data_categories": ["subscriber_data"], "target_resides_in": "FI", "date": "2026-12-04"}
+    api = client.post("/api/v1/routes", headers=inv, json=facts).json
+    assert api["facts"]["service"] == "whatsapp"  # the service named as provider
+    epoc = next(r for r in api["routes"] if r["id"] == "eu-epoc")
+    assert epoc["addressee"]["entity"] == "WhatsApp Ireland Limited" and epoc["addressee"]["service"] == "whatsapp"
+    cli = CliRunner().invoke(routes_command, ["--from", "FI", "--provider", "meta", "--service", "whatsapp",
+                                              "--issuer", "prosecutor", "--target-resides-in", "FI", "--data",
+                                              "subscriber_data", "--offence", "fraud", "--on", "2026-12-04",
+                                              "--format", "json"])
+    assert json.loads(cli.output)["routes"] == api["routes"]
+    explicit = client.post("/api/v1/routes", headers=inv, json={**facts, "provider": "meta", "service": "instagram"})
+    assert next(r for r in explicit.json["routes"] if r["id"] == "eu-epoc")["addressee"]["entity"] == \
+        "Meta Platforms Ireland Ltd."
+    bad = client.post("/api/v1/routes", headers=inv, json={**facts, "provider": "meta", "service": "gmail"})
+    assert bad.status_code == 422 and bad.json["error"]["details"]["fields"][0]["path"] == "service"
+
+
 def test_create_then_edit_a_draft_with_if_match_and_lose_a_race_with_409(client, inv, api_world, db_session):
     created = client.post(f"/api/v1/cases/{api_world['case'].id}/requests", headers=inv, json={
         "facts": {"provider": "meta", "data_categories": ["subscriber_data"]},
@@ -173,7 +194,7 @@ def test_a_draft_on_a_chosen_route_downloads_as_pdf_and_the_download_is_audited(
     db_session.get(Unit, api_world["unit"].id).email = "unit@police.example"
     db_session.commit()
     created = client.post(f"/api/v1/cases/{api_world['case'].id}/requests", headers=inv, json={
-        "facts": {"provider": "meta", "data_categories": ["subscriber_data"]}}).json
+        "facts": {"provider": "meta", "data_categories": ["subscriber_data"], "target_resides_in": "US"}}).json
     routes = client.post("/api/v1/routes", headers=inv, json=created["facts"]).json["routes"]
     route = next(r for r in routes if r["id"] == "us-voluntary-disclosure" and r["available"])
     chosen = client.patch(f"/api/v1/requests/{created['id']}", headers=inv,

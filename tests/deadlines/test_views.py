@@ -115,7 +115,7 @@ def test_the_calendar_feed_lists_visible_deadlines_at_a_secret_address_until_rev
 def test_the_ledger_shows_each_running_preservation_and_extends_it_once(client, login, db_session, team,
                                                                          sent_now):
     eu = sent_now("eu-epoc-pr")
-    us = sent_now("us-preservation", addressee="US")
+    us = sent_now("us-preservation", addressee="US", facts={"target_resides_in": "US"})  # Meta Platforms, Inc.
     login(team["investigator"])
 
     page = client.get("/preservations").get_data(as_text=True)

@@ -114,7 +114,8 @@ def test_an_unaccepted_risk_blocks_submission_until_accepted_with_a_reason(start
 
 
 def test_a_route_police_may_issue_goes_straight_to_approved(start, walk, db_session):
-    wiz = walk(start(), route="us-voluntary-disclosure",
+    # the account holder lives in the US, so Meta Platforms, Inc. (not Meta Platforms Ireland) holds the data
+    wiz = walk(start(), route="us-voluntary-disclosure", target={**TARGET, "target_resides_in": "US"},
                details={"facts_summary": "Grooming via Instagram.", "legal_provisions": "Criminal Code 20:8b",
                         "time_range_start": "2026-10-01T00:00", "time_range_end": "2026-11-01T00:00",
                         "language": "en"})
@@ -169,3 +170,15 @@ def test_ip_time_needs_an_explicit_zone_and_is_shown_in_utc(start, db_session):
     saved = db_session.get(LegalRequest, wiz.id).identifiers
     assert saved == [{"type": "ip", "value": "192.0.2.10", "port": 51234, "timestamp_utc": "2026-11-20T12:03:22Z"}]
     assert "at 2026-11-20T12:03:22Z (UTC)" in wiz.page("target").get_data(as_text=True)
+
+
+def test_the_route_step_shows_why_each_closed_route_is_closed_and_how_sure_each_reason_is(start, walk):
+    """The investigator sees the closure in the law's own terms (e.g. the UN Convention is not in force) and a
+    confidence badge beside every reason, not only beside the route."""
+    wiz = walk(start())
+    html = wiz.page("route").get_data(as_text=True)
+    assert 'data-closed-kind="not_in_force"' in html and ">not in force</span>" in html
+    assert re.search(r"is not in force on [0-9-]+: 3 ratification\(s\) of the 40 needed.*?"
+                     r'<span class="badge badge-secondary"', html, re.S)
+    open_part = html.split("Closed routes")[0]
+    assert 'class="badge badge-' in open_part.split('<ul class="reasons muted">', 1)[1]

@@ -58,6 +58,23 @@ def test_instagram_finds_meta(target):
     assert form.ok and form.found.id == "meta" and form.normalised[0].value == "jane.doe"
 
 
+def test_a_service_name_as_provider_selects_that_service(target):
+    form = target({})  # "Instagram"
+    assert form.ok and form.service_id == "instagram"
+    assert ("whatsapp", "WhatsApp") in [(c.value, c.label) for c in form.service.choices]
+
+
+def test_the_chosen_service_and_residence_are_kept_and_checked(target):
+    chosen = target({"provider": "Meta", "service": "whatsapp", "target_resides_in": "US"})
+    assert chosen.ok and chosen.service_id == "whatsapp" and chosen.target_resides_in.data == "US"
+    main = target({"provider": "Meta"})
+    assert main.ok and main.service_id is None  # the main service (Facebook)
+    wrong = target({"provider": "Meta", "service": "gmail"})
+    assert not wrong.ok and "Choose one of Meta Platforms's services" in wrong.service.errors[0]
+    nowhere = target({"target_resides_in": "XX"})
+    assert not nowhere.ok and "Choose a country" in nowhere.target_resides_in.errors[0]
+
+
 def test_unknown_and_ambiguous_providers(target):
     assert "No provider matches “Myspacebook”" in target({"provider": "Myspacebook"}).provider.errors[0]
     ambiguous = target({"provider": "tel"})

@@ -87,6 +87,30 @@ def test_routes_text_with_every_option(runner: CliRunner) -> None:
     assert "Threshold not met." in result.output
 
 
+def test_routes_text_says_why_a_route_is_closed_and_how_sure_each_line_is(runner: CliRunner) -> None:
+    result = runner.invoke(routes_command, ["--from", "DK", "--provider", "acme", "--data", "subscriber_data",
+                                            "--offence", "fraud", "--on", "2026-11-23", "--rules", str(VALID)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("[closed] test-production"))
+    assert lines[header].endswith("(not bound)")
+    assert lines[header + 1].endswith("; confidence: verified")
+    assert "         - Denmark is not bound. [verified]" in lines
+    opened = runner.invoke(routes_command, ["--from", "FI", "--provider", "acme", "--data", "subscriber_data",
+                                            "--offence", "fraud", "--on", "2026-11-23", "--rules", str(VALID)])
+    text = opened.output
+    assert "         - Addressee in Germany. [verified]" in text
+    assert "(DE, eu_designated_establishment" in text and "[unverified]" in text  # the entity's own confidence
+    assert "deadline response: P10D (normal, from received) [verified]" in text
+    as_json = json.loads(runner.invoke(routes_command, ["--from", "DK", "--provider", "acme", "--data",
+                                                        "subscriber_data", "--offence", "fraud", "--on",
+                                                        "2026-11-23", "--format", "json", "--rules",
+                                                        str(VALID)]).output)
+    closed = next(r for r in as_json["routes"] if r["id"] == "test-production")
+    assert closed["closed_kind"] == "not_bound" and closed["closed_reason"] == closed["reasons"][0]
+    assert {"text": "Denmark is not bound.", "confidence": "verified", "kind": "not_bound"} in closed["findings"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -108,7 +132,7 @@ def test_python_dash_m_offers_rules_commands_and_routes(runner: CliRunner) -> No
     result = runner.invoke(main, ["routes", "--from", "FI", "--provider", "acme", "--data", "subscriber_data",
                                   "--offence", "fraud", "--on", "2026-11-23", "--rules", str(VALID)])
     assert result.exit_code == 0, result.output
-    assert sorted(main.commands) == ["check", "diff", "routes", "test"]
+    assert sorted(main.commands) == ["check", "coverage", "diff", "routes", "stale", "stats", "test"]
     assert "routes" not in rules_group.commands
 
 

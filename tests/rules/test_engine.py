@@ -42,11 +42,58 @@ def test_before_the_designation_the_addressee_is_headquarters(fixture_rules: Rul
 def test_closed_routes_say_every_reason_in_words(fixture_rules: RuleSet) -> None:
     route = _routes(fixture_rules, issuing_country="DK", data_categories=["content_data"])["test-production"]
     assert not route.available
+    assert route.closed_kind == "not_bound"
     assert route.reasons == (
+        "Denmark is not bound by the Test Regulation: it is a Member State of the Union that stays outside it by its "
+        "own choice.",
         "This route cannot obtain content data.", "Denmark is not bound.", "No addressee in a bound State.",
         "Threshold not met.",
     )
+    assert route.closed_reason == route.reasons[0]
     assert route.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("facts", "kind", "words"),
+    [
+        ({"issuing_country": "DK"}, "not_bound", "Denmark is not bound by the Test Regulation"),
+        ({"issuing_country": "FI", "date": date(2026, 8, 1)}, "not_yet_applicable",
+         "Finland is bound by the Test Regulation, but it applies to Finland only from 2026-08-18 "
+         "(request date 2026-08-01)."),
+        ({"issuing_country": "NO"}, "not_a_party", "Norway is not bound by the Test Regulation: it binds only "
+         "Member States of the Union."),
+        ({"issuing_country": "US"}, "not_a_party", "United States is not recorded in the rules as bound by the Test "
+         "Regulation (not researched)"),
+    ],
+)
+def test_a_closed_route_says_why_in_the_laws_own_terms(fixture_rules: RuleSet, facts: dict, kind: str,
+                                                       words: str) -> None:
+    """Not bound (a Member State outside by choice), bound but not yet applicable, and not a Party differ."""
+    from dataclasses import replace
+
+    norway = fixture_rules.countries["NO"]
+    known_outside = replace(norway, memberships={**norway.memberships, "eu": (), "eu_eevidence": ()})
+    rules = replace(fixture_rules, countries={**fixture_rules.countries, "NO": known_outside})
+    route = _routes(rules, **facts)["test-production"]
+    assert (route.available, route.closed_kind) == (False, kind)
+    assert route.closed_reason.startswith(words), route.closed_reason
+    assert route.to_dict()["closed_kind"] == kind
+
+
+def test_an_instrument_not_in_force_closes_every_route_with_the_dated_count(fixture_rules: RuleSet) -> None:
+    from dataclasses import replace
+
+    from lawreq.rules.model import EntryIntoForce
+
+    eif = EntryIntoForce("The Test Convention", None, 3, 5, date(2026, 11, 22), "verified", ())
+    rule = replace(next(r for r in fixture_rules.routes if r.id == "test-production"), entry_into_force=eif)
+    rules = replace(fixture_rules, routes=(rule,))
+    route = _routes(rules)["test-production"]
+    assert route.closed_kind == "not_in_force"
+    assert route.closed_reason == ("The Test Convention is not in force on 2026-11-23: 3 ratification(s) of the 5 "
+                                   "needed, as counted on 2026-11-22.")
+    in_force = replace(rule, entry_into_force=replace(eif, value=date(2026, 1, 1)))
+    assert _routes(replace(fixture_rules, routes=(in_force,)))["test-production"].closed_kind is None
 
 
 @pytest.mark.parametrize(
@@ -192,3 +239,15 @@ def test_find_route_raises_facts_error_naming_the_invalid_fact(fixture_rules: Ru
 def test_find_route_needs_a_date_for_stored_facts(fixture_rules: RuleSet) -> None:
     with pytest.raises(TypeError, match="today="):
         find_route(STORED, fixture_rules, "test-production")
+
+
+def test_fast_routes_are_the_same_frozen_objects_as_the_dataclass_builds(fixture_rules: RuleSet) -> None:
+    from dataclasses import FrozenInstanceError, asdict, fields
+
+    route = _routes(fixture_rules)["test-production"]
+    rebuilt = Route(**{f.name: getattr(route, f.name) for f in fields(Route)})
+    assert rebuilt == route and asdict(rebuilt) == asdict(route)
+    with pytest.raises(FrozenInstanceError):
+        route.available = False  # type: ignore[misc]
+    with pytest.raises(TypeError, match="missing"):
+        Route.fast(id="x")

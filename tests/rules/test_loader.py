@@ -13,7 +13,7 @@ from tests.rules.conftest import BROKEN, VALID
 PLANTED = [
     "de.yaml:4:1: capital: unknown key 'capital' (known keys: code, contacts, detail_level, domestic_procedures, "
     "eevidence_languages, holidays, last_reviewed, memberships, name, note, official_languages, request_languages, "
-    "retention, timezone)",
+    "retention, reviewed_by, timezone)",
     "dk.yaml:2:1: last_reviewed: required key is missing",
     "fi.yaml:14:7: memberships.budapest[1]: overlapping dates: from 2009-06-01 overlaps entry [0] "
     "(from 2007-09-01 to 2010-01-01)",

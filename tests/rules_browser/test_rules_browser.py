@@ -35,6 +35,19 @@ def test_index_lists_every_country_and_provider_with_the_rules_version(reader):
         assert f'href="/rules/providers/{pid}"' in html
 
 
+def test_index_shows_the_same_fact_counts_as_rules_stats(reader):
+    from lawreq.rules.provenance import stats
+
+    html = reader.get("/rules").get_data(as_text=True)
+    numbers = stats(RULES.facts)
+    row = re.search(r'<tr data-row="all">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"<td>(\d+)</td>", row) == [str(numbers.by_confidence[level]) for level in
+                                                   ("verified", "secondary", "unverified")] + [str(numbers.total)]
+    fi = re.search(r'<tr data-row="FI">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"<td>(\d+)</td>", fi) == [str(n) for n in numbers.by_country["FI"].values()]
+    assert f"{numbers.total} facts in the rules" in html
+
+
 @pytest.mark.parametrize("code", sorted(RULES.countries))
 def test_every_country_page_shows_its_facts_with_sources(reader, code):
     country = RULES.countries[code]
@@ -68,6 +81,15 @@ def test_every_provider_page_shows_its_profile_with_sources(reader, provider_id)
     for fmt in provider.identifier_formats:
         assert str(escape(fmt.example)) in html
     assert "Addressee for EU production and preservation orders" in html
+
+
+def test_a_provider_page_shows_which_entity_serves_each_service_and_its_policies(reader):
+    html = reader.get("/rules/providers/meta").get_data(as_text=True)
+    services = html[html.index('id="h-services"'):html.index('id="h-practice"')]
+    assert "WhatsApp" in services and "WhatsApp Ireland Limited" in services and "EEA, CH" in services
+    assert "Meta Platforms, Inc." in services
+    proton = reader.get("/rules/providers/proton").get_data(as_text=True)
+    assert "closes" in proton and "Art. 271 of the Swiss Criminal Code" in proton
 
 
 def test_unknown_country_or_provider_is_a_404(reader):

@@ -31,7 +31,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lawreq.i18n import lazy_gettext
 from lawreq.legal_requests import review
 from lawreq.legal_requests.details import TEXT_MAX
 from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
@@ -93,12 +92,18 @@ class TargetForm(WizardForm):
                           description=lazy_gettext("The provider's services can be run by different companies "
                                                    "(WhatsApp is not Facebook): the route is addressed to the one "
                                                    "for this service."))
+    # One question, two consequences: which company of the provider holds the account's data, and whether an
+    # EPOC for traffic or content data is notified to the enforcing State (Reg. (EU) 2023/1543 Art. 8(1)-(2)).
+    # "Not known" is an answer the law allows: the engine then presumes your country for the addressee (and the
+    # route warns), while the Art. 8(2) exception, which needs residence in your own State, does not apply.
     target_resides_in = SelectField(
-        lazy_gettext("Where the account holder lives"),
+        lazy_gettext("Where the account holder (the person whose data are sought) is believed to live"),
         choices=choices([("", lazy_gettext("Not known (presumed: your country)"))]),
         validate_choice=False, default="",
         description=lazy_gettext("Many providers serve European users through another company than the rest "
-                                 "of the world."))
+                                 "of the world. It also decides whether the enforcing State must be notified of an "
+                                 "order for traffic or content data (Reg. (EU) 2023/1543 Art. 8); “not known” is a "
+                                 "valid answer."))
     period_start = DateField("Period of interest: from", validators=[Optional()])
     period_end = DateField("Period of interest: to", validators=[Optional()])
     identifiers = FieldList(FormField(IdentifierForm), min_entries=2, max_entries=20)
@@ -217,44 +222,21 @@ def _date(value: Any) -> date | None:
 
 
 # --- 2. data categories ----------------------------------------------------------------------------------------
-#: The answer "unknown" to where the person resides: the engine then treats residence as not established, so the
-#: Art. 8(2) exception cannot apply and traffic or content data are notified (Reg. (EU) 2023/1543 Art. 8(1)-(2)).
-RESIDENCE_UNKNOWN = "unknown"
-
-
 class DataForm(WizardForm):
     data_categories = MultiCheckboxField("Data requested", choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
                                          validators=[DataRequired(message="Choose at least one data category.")])
-    target_resides_in = SelectField(
-        lazy_gettext("Where is the person whose data are sought believed to reside?"),
-        validators=[Optional()], default=RESIDENCE_UNKNOWN,
-        description=lazy_gettext("Decides whether the enforcing State must be notified of an order for traffic or "
-                                 "content data (Reg. (EU) 2023/1543 Art. 8). “Unknown” is a valid answer: the "
-                                 "exception for persons residing in your own State then does not apply."))
-
     def __init__(self, *args: Any, rules: Any, provider: Any, period_start: date | None, today: date,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.target_resides_in.choices = choices(
-            [(RESIDENCE_UNKNOWN, str(lazy_gettext("Unknown"))),
-             *sorted(((code, c.name) for code, c in rules.countries.items()), key=lambda pair: pair[1])])
         self.rules, self.provider_obj, self.period_start, self.today = rules, provider, period_start, today
         self.warnings: list[str] = []
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
-        if (self.target_resides_in.data or RESIDENCE_UNKNOWN) not in (RESIDENCE_UNKNOWN, *self.rules.countries):
-            self.target_resides_in.errors.append(str(lazy_gettext("Choose a country from the list, or “unknown”.")))
-            valid = False
         if valid:
             self.warnings = [n.text for n in review.retention_notes(
                 self.provider_obj, self.rules.countries, self.data_categories.data, self.period_start, self.today)]
         return valid
-
-    def residence(self) -> str | None:
-        """The ``target_resides_in`` fact: a country code, or None when unknown (the engine's "absent")."""
-        chosen = self.target_resides_in.data or RESIDENCE_UNKNOWN
-        return None if chosen == RESIDENCE_UNKNOWN else chosen
 
 
 # --- 3. urgency ------------------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from lawreq.legal_requests.wizard_forms import (
     ReviewForm,
     RouteForm,
     TargetForm,
-    RESIDENCE_UNKNOWN,
     UrgencyForm,
 )
 from lawreq.rules import FACT_KEYS, Facts, FactsError, evaluate, find_route
@@ -279,9 +278,7 @@ def _data(req: LegalRequest) -> Any:
                     version=str(req.version))
     if not form.is_submitted():
         form.data_categories.data = list(req.facts.get("data_categories") or [])
-        form.target_resides_in.data = req.facts.get("target_resides_in") or RESIDENCE_UNKNOWN
-    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data,
-                                                         "target_resides_in": form.residence()}},
+    return _handle(req, "data", form, lambda: {"facts": {"data_categories": form.data_categories.data}},
                    lambda conflict: _page(req, "data", form, conflict, categories=wizard.DATA_CATEGORIES,
                                           cite_url=wizard.CATEGORY_CITE_URL))
 

@@ -123,8 +123,6 @@ def walk():
         for step, data in (("target", target or TARGET), ("data", {"data_categories": "subscriber_data"}),
                            ("urgency", {}), ("route", {"route": route}), ("details", details or DETAILS)):
             resp = wiz.post(step, data)
-            if resp.status_code != 302:
-                open("/tmp/f_page.html", "w").write(resp.get_data(as_text=True))
             assert resp.status_code == 302, step
         return wiz
 

@@ -7,19 +7,20 @@ from lawreq.legal_requests.models import LegalRequest
 from tests.legal_requests.conftest import DETAILS, TARGET
 
 
-def test_where_the_person_resides_is_asked_and_becomes_the_engine_fact(start, db_session):
+def test_where_the_person_resides_is_asked_once_and_becomes_the_engine_fact(start, db_session):
     wiz = start()
-    wiz.post("target", TARGET)
-    page = wiz.page("data").get_data(as_text=True)
-    assert "Where is the person whose data are sought believed to reside?" in page
-    assert '<option selected value="unknown">Unknown</option>' in page
-    resp = wiz.post("data", {"data_categories": "traffic_data", "target_resides_in": "FI"})
+    page = wiz.page("target").get_data(as_text=True)
+    assert "Where the account holder (the person whose data are sought) is believed to live" in page
+    assert "Not known (presumed: your country)" in page
+    resp = wiz.post("target", {**TARGET, "target_resides_in": "FI"})
     assert resp.status_code == 302
     assert db_session.get(LegalRequest, wiz.id).facts["target_resides_in"] == "FI"
-    resp = wiz.post("data", {"data_categories": "traffic_data", "target_resides_in": "unknown"})
+    assert "believed to live" not in wiz.page("data").get_data(as_text=True)  # asked once, not again
+    resp = wiz.post("target", {**TARGET, "target_resides_in": ""})
     assert resp.status_code == 302
+    db_session.expire_all()
     assert db_session.get(LegalRequest, wiz.id).facts["target_resides_in"] is None  # the engine's "unknown"
-    bad = wiz.post("data", {"data_categories": "traffic_data", "target_resides_in": "XX"})
+    bad = wiz.post("target", {**TARGET, "target_resides_in": "XX"})
     assert bad.status_code == 200 and "Choose a country from the list" in bad.get_data(as_text=True)
 
 

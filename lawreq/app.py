@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from lawreq import db
-from lawreq.config import PROJECT_ROOT, build_config, validate_config
+from lawreq.config import PROJECT_ROOT, build_config, in_checkout, validate_config
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
@@ -36,8 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | 
 
 
 def instance_dir() -> str:
-    """``LAWREQ_INSTANCE_PATH`` or ``<checkout>/instance``: where the embedded database and local config live."""
-    return os.environ.get("LAWREQ_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    """``LAWREQ_INSTANCE_PATH``, else ``<checkout>/instance``, else ``./instance`` for an installed package (never
+    inside site-packages): where the embedded database and local config live."""
+    default = PROJECT_ROOT / "instance" if in_checkout() else Path.cwd() / "instance"
+    return os.environ.get("LAWREQ_INSTANCE_PATH") or str(default)
 
 
 def register_session_cookie(app: Flask) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from lawreq.core.paths import PROJECT_ROOT, in_checkout, shipped_dir  # noqa: F401 (re-exported)
 
 DEFAULTS: dict[str, Any] = {
     #: ``production`` (strict: secrets required, secure cookies), ``development`` or ``testing``.
@@ -30,9 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "JWT_AUDIENCE": "lawreq-api",
     #: SQLAlchemy URL. ``sqlite:///...`` (embedded) or ``postgresql+psycopg://...`` (production).
     "DATABASE_URL": None,
-    #: Where the rules live; loaded and validated once at start.
-    "JURISDICTIONS_DIR": str(PROJECT_ROOT / "jurisdictions"),
-    "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
+    #: Where the rules live; loaded and validated once at start. Default: the checkout's ``jurisdictions/``, or
+    #: the copy shipped in the installed package; set it to a maintained rules checkout to override both.
+    "JURISDICTIONS_DIR": str(shipped_dir("jurisdictions")),
+    #: Jinja templates: the checkout's ``templates/`` or the installed package's copy.
+    "TEMPLATES_DIR": str(shipped_dir("templates")),
     #: Absolute URL used in e-mails and calendar feeds.
     "BASE_URL": "http://127.0.0.1:5000",
     #: Start the reminder scheduler inside this process. Only ``lawreq serve`` (embedded) sets it.

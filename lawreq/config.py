@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     #: Start the reminder scheduler inside this process. Only ``lawreq serve`` (embedded) sets it.
     "SCHEDULER_ENABLED": False,
     "SCHEDULER_INTERVAL_SECONDS": 60,
+    #: Seconds the scheduler adds to the real clock when it decides what is due (0: none). For drills and the
+    #: production smoke test only, so a reminder days away is delivered now; the scheduler warns at start.
+    "SCHEDULER_CLOCK_OFFSET_SECONDS": 0,
     #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
     #: Without a host, e-mail is off: e-mail reminders are skipped and users get them in-app only.
     "SMTP_HOST": None,

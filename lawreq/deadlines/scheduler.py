@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -35,6 +35,9 @@ def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
     if not email_enabled(app.config):
         log.warning("SMTP_HOST is not set: e-mail reminders will be skipped (no admin alerts); in-app reminders "
                     "and the calendar feed work as usual")
+    if clock_offset(app.config):
+        log.warning("SCHEDULER_CLOCK_OFFSET_SECONDS is %s: reminders are sent that early (drills and tests only)",
+                    app.config["SCHEDULER_CLOCK_OFFSET_SECONDS"])
     cls = BackgroundScheduler if background else BlockingScheduler
     scheduler = cls(jobstores={"default": MemoryJobStore()}, timezone=timezone.utc)
     scheduler.add_job(_tick, "interval", seconds=int(app.config["SCHEDULER_INTERVAL_SECONDS"]), args=[app],
@@ -46,7 +49,8 @@ def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
 def run_sweep(app: Flask) -> str:
     """One sweep now, inside the app's context; returns the summary line."""
     with app.app_context():
-        result = sweep_due_reminders(db.session, utcnow(), sender_for(app.config), worker_id=worker_id())
+        result = sweep_due_reminders(db.session, utcnow() + clock_offset(app.config), sender_for(app.config),
+                                     worker_id=worker_id())
     return result.summary()
 
 
@@ -55,6 +59,10 @@ def _tick(app: Flask) -> None:
         log.info(run_sweep(app))
     except Exception:  # the next tick tries again; the rows keep the state
         log.exception("reminder sweep failed")
+
+
+def clock_offset(config: Any) -> timedelta:
+    return timedelta(seconds=float(config.get("SCHEDULER_CLOCK_OFFSET_SECONDS") or 0))
 
 
 def worker_id() -> str:

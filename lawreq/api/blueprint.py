@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from lawreq import db
@@ -109,6 +110,14 @@ def _api_error(exc: ApiError):
 def _http_error(exc: HTTPException):
     db.session.rollback()
     return error_response(exc.code or 500, exc.description if exc.code not in (404, 500) else None)
+
+
+@bp.errorhandler(StaleDataError)
+def _stale(exc: StaleDataError):
+    # Two clients changed the same request at once and this one lost the optimistic lock at flush or commit:
+    # the same clean 409 as a stale version sent by the client (the catch-all below would make it a 500).
+    db.session.rollback()
+    return error_response(409, "the request was changed by someone else meanwhile; read it again and retry")
 
 
 @bp.errorhandler(Exception)

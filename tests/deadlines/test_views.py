@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -108,8 +108,16 @@ def test_the_calendar_feed_lists_visible_deadlines_at_a_secret_address_until_rev
     assert client.get(url).status_code == 404
 
 
-def test_the_ledger_shows_each_running_preservation_and_extends_it_once(client, login, db_session, team,
-                                                                         sent_now):
+@pytest.fixture
+def on_a_plain_tuesday(time_machine):
+    """Set up before the users and the session. Sent "yesterday" (Monday 16 November 2026), the EU preservation
+    ends 60 days later on Friday 15 January 2027, a working day that nothing shifts; on the real clock the end
+    falls on a weekend on some days and moves to the Monday (Regulation 1182/71), which made this test fail then."""
+    time_machine.move_to(datetime(2026, 11, 17, 10, 0, tzinfo=timezone.utc), tick=False)
+
+
+def test_the_ledger_shows_each_running_preservation_and_extends_it_once(on_a_plain_tuesday, client, login,
+                                                                         db_session, team, sent_now):
     eu = sent_now("eu-epoc-pr")
     us = sent_now("us-preservation", addressee="US")
     login(team["investigator"])

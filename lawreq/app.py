@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | 
     register_blueprints(app)
     register_security(app)
     register_jinja(app)
+    register_operations(app)
     return app
 
 
@@ -115,6 +116,15 @@ def register_security(app: Flask) -> None:
     from lawreq.web.security import apply_security_headers
 
     app.after_request(apply_security_headers)
+
+
+def register_operations(app: Flask) -> None:
+    """The access log and ``X-Request-ID`` (the health and metrics pages are the ``ops`` blueprint)."""
+    from lawreq.core.clock import utcnow
+    from lawreq.ops.access_log import register_access_log
+
+    app.extensions["lawreq.started_at"] = utcnow()
+    register_access_log(app)
 
 
 def register_jinja(app: Flask) -> None:

@@ -71,6 +71,11 @@ DEFAULTS: dict[str, Any] = {
     #: Let the first ``lawreq serve --demo`` seed demo data.
     "DEMO": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
+    #: ``/healthz`` fails when no scheduler finished a sweep within this many seconds (several intervals).
+    "HEALTH_SWEEP_MAX_AGE_SECONDS": 300,
+    #: Networks (CIDR) whose scrapers may read ``/metrics`` without logging in; admins always may. Behind the
+    #: reverse proxy the address is the one the proxy forwards (one trusted hop).
+    "METRICS_NETWORKS": ["127.0.0.1/32", "::1/128"],
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
 }
 

@@ -5,8 +5,10 @@ from lawreq.auth.models import ApiToken, AuthSession, RecoveryCode, Unit, User, 
 from lawreq.db import Base
 from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.legal_requests.models import Attachment, Case, LegalRequest, RequestEvent
+from lawreq.ops.models import RateLimitHit, SchedulerSweep
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
-    "LegalRequest", "Notification", "RecoveryCode", "Reminder", "RequestEvent", "Unit", "User", "memberships",
+    "LegalRequest", "Notification", "RateLimitHit", "RecoveryCode", "Reminder", "RequestEvent", "SchedulerSweep", "Unit", "User",
+    "memberships",
 ]

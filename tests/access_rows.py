@@ -104,3 +104,7 @@ ROWS.update({f"admin.{name}": ("POST", _ADMIN_ONLY | {"admin": "ok"}) for name i
     "deactivate_user", "reactivate_user", "unlock_user", "reset_totp")})
 # an empty temporary-password form is refused with its field errors
 ROWS["admin.set_password"] = ("POST", _ADMIN_ONLY | {"admin": 400})
+
+# operations: /metrics for admins or the configured scraper networks (the test client is not on one: 404)
+ROWS["ops.metrics"] = ("GET", {"anon": 404, "investigator": 404, "approver": 404, "liaison_officer": 404,
+                               "rules_maintainer": 404, "other_unit": 404, "admin": 200})

@@ -33,6 +33,8 @@ TEST_CONFIG = {
     # The per-IP layer counts every test login from 127.0.0.1; its own test uses IpThrottle directly.
     "LOGIN_IP_PER_MINUTE": 1_000_000,
     "BASE_URL": "http://lawreq.test",
+    # The test client comes from 127.0.0.1; /metrics must be earned by the admin role in the access matrix.
+    "METRICS_NETWORKS": [],
     "SERVER_NAME": None,
 }
 

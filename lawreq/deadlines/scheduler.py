@@ -51,7 +51,22 @@ def run_sweep(app: Flask) -> str:
     with app.app_context():
         result = sweep_due_reminders(db.session, utcnow() + clock_offset(app.config), sender_for(app.config),
                                      worker_id=worker_id())
+        record_sweep(result.summary())
     return result.summary()
+
+
+def record_sweep(summary: str) -> None:
+    """Upsert this process's last-sweep row (``/healthz``, ``/metrics``); a failure here never fails the sweep."""
+    from lawreq.ops.models import SchedulerSweep
+
+    try:
+        row = db.session.get(SchedulerSweep, worker_id()) or SchedulerSweep(worker=worker_id())
+        row.finished_at, row.summary = utcnow(), summary[:400]
+        db.session.add(row)
+        db.session.commit()
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        log.exception("could not record the sweep")
 
 
 def _tick(app: Flask) -> None:

@@ -61,8 +61,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 60,
     "LOGIN_LOCK_MAX_SECONDS": 3600,
-    #: Per-IP attempts per minute on the login form (a second layer, per process).
+    #: Per-IP attempts per minute on the login form (a second layer, shared by all workers: table rate_limit_hits).
     "LOGIN_IP_PER_MINUTE": 20,
+    #: API calls per minute per access token, shared by all workers and hosts (table rate_limit_hits).
+    "API_RATE_PER_MINUTE": 120,
     #: argon2 profile: ``default`` (RFC 9106 low memory) or ``cheapest`` (tests only).
     "PASSWORD_HASH_PROFILE": "default",
     "PASSWORD_MIN_LENGTH": 12,

@@ -327,6 +327,25 @@ def reminder_rows(pg_url: str, request_id: int) -> list[tuple]:
             "JOIN users u ON u.id = r.user_id WHERE d.request_id = %s ORDER BY r.id", (request_id,)).fetchall()
 
 
+def check_operations(base: str, access_log: Path) -> None:
+    """/healthz sees the database and a recent sweep; /metrics answers the local scraper; every request was
+    logged as one JSON line with its request id."""
+    import json
+
+    with urllib.request.urlopen(base + "/healthz", timeout=10) as resp:
+        health = json.load(resp)
+    if health.get("checks") != {"database": "ok", "scheduler": "ok"}:
+        sys.exit(f"FAIL: /healthz says {health}")
+    with urllib.request.urlopen(base + "/metrics", timeout=10) as resp:
+        metrics = resp.read().decode()
+    if 'lawreq_reminders{status="sent"}' not in metrics or "lawreq_http_requests_total" not in metrics:
+        sys.exit(f"FAIL: /metrics lacks the reminder or request figures:\n{metrics[:2000]}")
+    lines = [json.loads(line) for line in access_log.read_text().splitlines() if line.startswith('{"time"')]
+    if not lines or not all(line.get("request_id") and line.get("status") for line in lines):
+        sys.exit("FAIL: no structured access-log lines in gunicorn's output")
+    print(f"+ /healthz ok, /metrics ok, {len(lines)} access-log lines with request ids")
+
+
 def stop(procs: dict[str, subprocess.Popen]) -> None:
     for proc in procs.values():
         if proc.poll() is None:
@@ -420,6 +439,7 @@ def main() -> int:
             if not pending and len(inbox.messages) >= len(rows):
                 break
             time.sleep(0.5)
+        check_operations(f"http://127.0.0.1:{port}", folder / "gunicorn.log")
         stop(procs)
         final = [r for r in reminder_rows(env["LAWREQ_DATABASE_URL"].replace("+psycopg", ""), request_id)
                  if r[2] == "email"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -183,9 +184,9 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
 @main.command("scheduler", help="Run the reminder scheduler as its own process (production).")
 @click.option("--once", is_flag=True, help="Sweep once and exit (cron, tests).")
 def scheduler_cmd(once: bool) -> None:
-    from lawreq.deadlines.scheduler import build_scheduler, run_sweep
-
     import logging
+
+    from lawreq.deadlines.scheduler import build_scheduler, run_sweep
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = _app()
@@ -193,18 +194,23 @@ def scheduler_cmd(once: bool) -> None:
     if once:
         click.echo(run_sweep(app))
         return
-    scheduler = build_scheduler(app, background=False)
+    # A background scheduler and a main thread that only waits: the SIGTERM handler just sets a flag, and the
+    # shutdown (which waits for the delivery in flight) runs in the main thread outside the handler. Shutting down
+    # from inside the handler can deadlock on a lock the interrupted main loop holds.
+    scheduler = build_scheduler(app, background=True)
+    stopping = threading.Event()
 
     def _stop(signum, _frame) -> None:
-        # SIGTERM (systemd, gunicorn-style supervisors, `podman stop`): let the sweep in flight finish its current
-        # delivery and record it, then exit 0; the rows keep everything else for the next scheduler.
-        click.echo(f"reminder scheduler stopping (signal {signum})")
-        scheduler.shutdown(wait=True)
+        stopping.set()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    click.echo("reminder scheduler started (SIGTERM or Ctrl+C to stop)")
     scheduler.start()
+    click.echo("reminder scheduler started (SIGTERM or Ctrl+C to stop)")
+    while not stopping.wait(1.0):
+        pass
+    click.echo("reminder scheduler stopping: finishing the delivery in flight")
+    scheduler.shutdown(wait=True)
     click.echo("reminder scheduler stopped")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from lawreq import db
-from lawreq.config import PROJECT_ROOT, build_config, validate_config
+from lawreq.config import PROJECT_ROOT, build_config, in_checkout, validate_config
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
@@ -33,12 +33,15 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | 
     register_blueprints(app)
     register_security(app)
     register_jinja(app)
+    register_operations(app)
     return app
 
 
 def instance_dir() -> str:
-    """``LAWREQ_INSTANCE_PATH`` or ``<checkout>/instance``: where the embedded database and local config live."""
-    return os.environ.get("LAWREQ_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    """``LAWREQ_INSTANCE_PATH``, else ``<checkout>/instance``, else ``./instance`` for an installed package (never
+    inside site-packages): where the embedded database and local config live."""
+    default = PROJECT_ROOT / "instance" if in_checkout() else Path.cwd() / "instance"
+    return os.environ.get("LAWREQ_INSTANCE_PATH") or str(default)
 
 
 def register_session_cookie(app: Flask) -> None:
@@ -124,6 +127,15 @@ def register_security(app: Flask) -> None:
     from lawreq.web.security import apply_security_headers
 
     app.after_request(apply_security_headers)
+
+
+def register_operations(app: Flask) -> None:
+    """The access log and ``X-Request-ID`` (the health and metrics pages are the ``ops`` blueprint)."""
+    from lawreq.core.clock import utcnow
+    from lawreq.ops.access_log import register_access_log
+
+    app.extensions["lawreq.started_at"] = utcnow()
+    register_access_log(app)
 
 
 def register_jinja(app: Flask) -> None:

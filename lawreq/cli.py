@@ -4,7 +4,9 @@ the others build one with ``create_app``. Commands parse, call a service, commit
 from __future__ import annotations
 
 import secrets
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -41,6 +43,17 @@ def _app(**overrides):
         raise click.ClickException(f"the rules are invalid; nothing started.\n{exc}") from exc
 
 
+def _database_ready(app, *, need_schema: bool = True) -> None:
+    """Connect once before serving or sweeping, so an unreachable server, a wrong password or a schema behind the
+    code stops the command with one line naming the database (password hidden) and exit code 1."""
+    from lawreq.dbcheck import DatabaseUnavailable, check_database
+
+    try:
+        check_database(app.extensions["lawreq.engine"], need_schema=need_schema)
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 # --- database ---------------------------------------------------------------------------------------------------
 @main.group("db", help="Database schema.")
 def db_group() -> None:
@@ -52,6 +65,7 @@ def db_upgrade() -> None:
     from lawreq.migrate import upgrade
 
     app = _app()
+    _database_ready(app, need_schema=False)
     upgrade(app.config["DATABASE_URL"])
     click.echo("database is at the newest schema")
 
@@ -79,6 +93,7 @@ def users_create(email, name, role, authority_type, unit_codes, force_change, pa
     from lawreq.auth.admin import UserError
 
     app = _app()
+    _database_ready(app)
     with app.app_context():
         ctx = Ctx(actor=None, audit_key=app.config["AUDIT_KEY"].encode(), cfg=app.config)  # audited as "system"
         try:
@@ -158,6 +173,7 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
         for path in ensure_signing_keys(Path(instance_dir())):
             click.echo(f"demo signing material written: {path}")
     app = _app(BASE_URL=f"http://{host}:{port}", SCHEDULER_ENABLED=not no_scheduler)
+    _database_ready(app, need_schema=False)
     _report_signing(app)
     upgrade(app.config["DATABASE_URL"])
     if demo:
@@ -190,14 +206,61 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
 @main.command("scheduler", help="Run the reminder scheduler as its own process (production).")
 @click.option("--once", is_flag=True, help="Sweep once and exit (cron, tests).")
 def scheduler_cmd(once: bool) -> None:
+    import logging
+
     from lawreq.deadlines.scheduler import build_scheduler, run_sweep
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = _app()
+    _database_ready(app)
     if once:
         click.echo(run_sweep(app))
         return
-    click.echo("reminder scheduler started (Ctrl+C to stop)")
-    build_scheduler(app, background=False).start()
+    # A background scheduler and a main thread that only waits: the SIGTERM handler just sets a flag, and the
+    # shutdown (which waits for the delivery in flight) runs in the main thread outside the handler. Shutting down
+    # from inside the handler can deadlock on a lock the interrupted main loop holds.
+    scheduler = build_scheduler(app, background=True)
+    stopping = threading.Event()
+
+    def _stop(signum, _frame) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    scheduler.start()
+    click.echo("reminder scheduler started (SIGTERM or Ctrl+C to stop)")
+    while not stopping.wait(1.0):
+        pass
+    click.echo("reminder scheduler stopping: finishing the delivery in flight")
+    scheduler.shutdown(wait=True)
+    click.echo("reminder scheduler stopped")
+
+
+# --- units ------------------------------------------------------------------------------------------------------
+@main.group("units", help="Units (teams, liaison offices).")
+def units_group() -> None:
+    pass
+
+
+@units_group.command("create", help="Create a unit (audited as unit.created by \"system\"), e.g. to bootstrap.")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--country", required=True, help="Two-letter ISO code in capitals, e.g. FI.")
+@click.option("--timezone", "tz", required=True, help="Time zone name, e.g. Europe/Helsinki.")
+def units_create(code, name, country, tz) -> None:
+    from lawreq import db
+    from lawreq.admin.services import Ctx, UnitError, create_unit
+
+    app = _app()
+    _database_ready(app)
+    with app.app_context():
+        ctx = Ctx(actor=None, audit_key=app.config["AUDIT_KEY"].encode(), cfg=app.config)
+        try:
+            unit = create_unit(db.session, ctx, code=code, name=name, country=country, timezone=tz)
+        except UnitError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"created unit {unit.id} {unit.code}")
 
 
 @main.group("demo", help="Helpers for the embedded demo.")

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from lawreq.core.paths import PROJECT_ROOT, in_checkout, shipped_dir  # noqa: F401 (re-exported)
 
 DEFAULTS: dict[str, Any] = {
     #: ``production`` (strict: secrets required, secure cookies), ``development`` or ``testing``.
@@ -30,14 +30,19 @@ DEFAULTS: dict[str, Any] = {
     "JWT_AUDIENCE": "lawreq-api",
     #: SQLAlchemy URL. ``sqlite:///...`` (embedded) or ``postgresql+psycopg://...`` (production).
     "DATABASE_URL": None,
-    #: Where the rules live; loaded and validated once at start.
-    "JURISDICTIONS_DIR": str(PROJECT_ROOT / "jurisdictions"),
-    "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
+    #: Where the rules live; loaded and validated once at start. Default: the checkout's ``jurisdictions/``, or
+    #: the copy shipped in the installed package; set it to a maintained rules checkout to override both.
+    "JURISDICTIONS_DIR": str(shipped_dir("jurisdictions")),
+    #: Jinja templates: the checkout's ``templates/`` or the installed package's copy.
+    "TEMPLATES_DIR": str(shipped_dir("templates")),
     #: Absolute URL used in e-mails and calendar feeds.
     "BASE_URL": "http://127.0.0.1:5000",
     #: Start the reminder scheduler inside this process. Only ``lawreq serve`` (embedded) sets it.
     "SCHEDULER_ENABLED": False,
     "SCHEDULER_INTERVAL_SECONDS": 60,
+    #: Seconds the scheduler adds to the real clock when it decides what is due (0: none). For drills and the
+    #: production smoke test only, so a reminder days away is delivered now; the scheduler warns at start.
+    "SCHEDULER_CLOCK_OFFSET_SECONDS": 0,
     #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
     #: Without a host, e-mail is off: e-mail reminders are skipped and users get them in-app only.
     "SMTP_HOST": None,
@@ -56,8 +61,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 60,
     "LOGIN_LOCK_MAX_SECONDS": 3600,
-    #: Per-IP attempts per minute on the login form (a second layer, per process).
+    #: Per-IP attempts per minute on the login form (a second layer, shared by all workers: table rate_limit_hits).
     "LOGIN_IP_PER_MINUTE": 20,
+    #: API calls per minute per access token, shared by all workers and hosts (table rate_limit_hits).
+    "API_RATE_PER_MINUTE": 120,
     #: argon2 profile: ``default`` (RFC 9106 low memory) or ``cheapest`` (tests only).
     "PASSWORD_HASH_PROFILE": "default",
     "PASSWORD_MIN_LENGTH": 12,
@@ -83,6 +90,11 @@ DEFAULTS: dict[str, Any] = {
     #: Let the first ``lawreq serve --demo`` seed demo data.
     "DEMO": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
+    #: ``/healthz`` fails when no scheduler finished a sweep within this many seconds (several intervals).
+    "HEALTH_SWEEP_MAX_AGE_SECONDS": 300,
+    #: Networks (CIDR) whose scrapers may read ``/metrics`` without logging in; admins always may. Behind the
+    #: reverse proxy the address is the one the proxy forwards (one trusted hop).
+    "METRICS_NETWORKS": ["127.0.0.1/32", "::1/128"],
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     #: Largest provider answer (PDF, CSV, ZIP, .eml) a liaison officer may upload, in bytes; keep it at or below
     #: MAX_CONTENT_LENGTH, which caps the whole upload request.

@@ -68,7 +68,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA busy_timeout=30000")  # queue behind other writers rather than fail
     cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; no-op for :memory:
     cur.close()
 
@@ -82,8 +82,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # IMMEDIATE takes the write lock up front so busy_timeout applies (no SQLITE_BUSY on lock upgrade).
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+            # Every transaction is IMMEDIATE: it takes the write lock up front, so a second writer waits
+            # (busy_timeout) instead of failing with "database is locked" when its read lock cannot be upgraded,
+            # which busy_timeout never covers (and under WAL, a stale snapshot answers SQLITE_BUSY at once).
+            # Nearly every request writes (the session row is touched), so telling readers apart buys nothing;
+            # WAL keeps plain reads outside transactions unblocked.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

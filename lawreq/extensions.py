@@ -6,9 +6,10 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
-from lawreq.auth.services import IpThrottle
+from lawreq.ops.limits import SharedThrottle
 
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-login_throttle = IpThrottle()
+#: Per-IP login attempts per minute, shared by every worker and host (a table, see lawreq.ops.limits).
+login_throttle = SharedThrottle("login-ip")

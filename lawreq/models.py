@@ -8,9 +8,10 @@ from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.handoffs.models import WorkflowMessage
 from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import Attachment, Case, LegalRequest, RequestEvent
+from lawreq.ops.models import RateLimitHit, SchedulerSweep
 
 __all__ = [
     "AnswerFile", "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
-    "IdentifierOutcome", "IssuedDocument", "LegalRequest", "Notification", "RecoveryCode", "Reminder",
-    "RequestEvent", "Unit", "User", "WorkflowMessage", "memberships",
+    "IdentifierOutcome", "IssuedDocument", "LegalRequest", "Notification", "RateLimitHit", "RecoveryCode",
+    "Reminder", "RequestEvent", "SchedulerSweep", "Unit", "User", "WorkflowMessage", "memberships",
 ]

@@ -101,7 +101,7 @@ _ADMIN_ONLY = {"anon": "login", "admin": 200, "investigator": 403, "approver": 4
 ROWS.update({f"admin.{name}": ("GET", _ADMIN_ONLY) for name in (
     "users", "new_user", "edit_user", "units", "new_unit", "edit_unit")})
 ROWS.update({f"admin.{name}": ("POST", _ADMIN_ONLY | {"admin": "ok"}) for name in (
-    "deactivate_user", "reactivate_user", "unlock_user", "reset_totp")})
+    "deactivate_user", "reactivate_user", "unlock_user", "reset_totp", "end_sessions")})
 # an empty temporary-password form is refused with its field errors
 ROWS["admin.set_password"] = ("POST", _ADMIN_ONLY | {"admin": 400})
 
@@ -146,3 +146,7 @@ ROWS.update({
     "api.answer": ("GET", _NO_COOKIE_AUTH),
     "api.record_outcomes": ("PUT", {"anon": 405, "investigator": 405, "liaison_officer": 405}),
 })
+
+# operations: /metrics for admins or the configured scraper networks (the test client is not on one: 404)
+ROWS["ops.metrics"] = ("GET", {"anon": 404, "investigator": 404, "approver": 404, "liaison_officer": 404,
+                               "rules_maintainer": 404, "other_unit": 404, "admin": 200})

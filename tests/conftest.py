@@ -34,8 +34,36 @@ TEST_CONFIG = {
     "LOGIN_IP_PER_MINUTE": 1_000_000,
     "VERIFY_PER_MINUTE": 1_000_000,  # likewise for /verify; its own test sets a small limit and a fresh window
     "BASE_URL": "http://lawreq.test",
+    # The test client comes from 127.0.0.1; /metrics must be earned by the admin role in the access matrix.
+    "METRICS_NETWORKS": [],
     "SERVER_NAME": None,
 }
+
+
+def pytest_addoption(parser):
+    parser.addoption("--pin-clock", default=None, metavar="ISO-INSTANT",
+                     help="run the whole session with the clock moved to this instant (e.g. 2026-12-26T10:00:00Z; "
+                          "the clock ticks from there); tests that pin their own clock with time-machine still win")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pinned_clock(request):
+    """``--pin-clock``: the suite must pass on any day, a holiday weekend and a DST night included (CI runs it so)."""
+    value = request.config.getoption("--pin-clock")
+    if not value:
+        yield None
+        return
+    import datetime as _dt
+
+    import time_machine
+
+    instant = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if instant.tzinfo is None:
+        raise pytest.UsageError("--pin-clock needs an offset or Z, e.g. 2027-03-28T01:30:00Z")
+    traveller = time_machine.travel(instant, tick=True)
+    traveller.start()
+    yield instant
+    traveller.stop()
 
 
 def _fresh_pg_database(prefix: str = "lawreq_test_") -> tuple[str, str]:

@@ -16,7 +16,7 @@ from tests.conftest import csrf_from
 
 ROLES = ("anon", "investigator", "approver", "liaison_officer", "rules_maintainer", "admin", "other_unit")
 PUBLIC = {"static", "web.health", "web.index", "auth.login", "auth.totp_check", "auth.totp_setup", "auth.logout",
-          "auth.recovery_check", "verify.index"}
+          "auth.recovery_check", "verify.index", "ops.metrics"}
 
 # endpoint -> (method, {role: expected})
 ALL_OK = {r: 200 for r in ROLES if r != "anon"} | {"anon": "login"}

@@ -128,6 +128,22 @@ def deactivate_user(db: Session, ctx: Ctx, user: User) -> tuple[int, int]:
     return ended, revoked
 
 
+def end_sessions(db: Session, ctx: Ctx, user: User) -> int:
+    """End every browser session of the user (a lost laptop, a suspected stolen session); return how many.
+
+    Their password, second factor and API tokens stay; they log in again. An admin's own sessions are ended on
+    the account page instead, which keeps the one in use.
+    """
+    if ctx.is_self(user):
+        raise UserError("sessions: end your own other sessions on your account page")
+    ended = revoke_all(user.id)
+    if not ended:
+        raise UserError(f"sessions: {user.name} has no open session")
+    db.flush()
+    _audit(db, ctx, "user.sessions_ended", user, fields={}, sessions_ended=ended)
+    return ended
+
+
 def reactivate_user(db: Session, ctx: Ctx, user: User) -> None:
     if user.active:
         raise UserError(f"active: {user.name} is already active")

@@ -22,6 +22,7 @@ from lawreq.auth.decorators import require, roles_required
 from lawreq.auth.forms import ConfirmForm
 from lawreq.auth.models import ApiToken, AuthSession, Unit, User
 from lawreq.core.clock import utcnow
+from lawreq.i18n import _
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -170,6 +171,12 @@ def reactivate_user(user_id: int):
 @roles_required("admin")
 def unlock_user(user_id: int):
     return _act(user_id, services.unlock_user, "{user.name} is unlocked and can log in again.")
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@roles_required("admin")
+def end_sessions(user_id: int):
+    return _act(user_id, services.end_sessions, _("{user.name}: {result} session(s) ended; they log in again."))
 
 
 @bp.route("/users/<int:user_id>/reset-totp", methods=["POST"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -12,7 +11,6 @@ from flask import current_app, g, request
 
 from lawreq import db
 from lawreq.api.errors import ApiError
-from lawreq.api.ratelimit import SlidingWindow
 from lawreq.api_tokens.services import Principal, TokenRefused, authenticate
 from lawreq.security.tokens import TokenKeys
 
@@ -42,16 +40,12 @@ def unauthorized(code: str, message: str) -> ApiError:
                     headers={"WWW-Authenticate": f'Bearer realm="lawreq", error="{error}"'})
 
 
-def limiter() -> SlidingWindow:
-    ext = current_app.extensions
-    if "lawreq.api_ratelimit" not in ext:
-        ext["lawreq.api_ratelimit"] = SlidingWindow(int(current_app.config.get("API_RATE_PER_MINUTE",
-                                                                              DEFAULT_RATE_PER_MINUTE)))
-    return ext["lawreq.api_ratelimit"]
-
-
 def throttle(key: str) -> None:
-    wait = limiter().hit(key, time.monotonic())
+    """``API_RATE_PER_MINUTE`` calls per token, counted in the database so all workers share one limit."""
+    from lawreq.ops.limits import hit
+
+    wait = hit(db.session, f"api-token:{key}",
+               int(current_app.config.get("API_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE)))
     if wait is not None:
         raise ApiError(429, f"too many calls with this token; retry in {math.ceil(wait)} s",
                        {"retry_after": math.ceil(wait)}, headers={"Retry-After": str(math.ceil(wait))})

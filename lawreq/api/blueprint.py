@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from lawreq import db
@@ -64,17 +65,49 @@ def query_args(name: str) -> dict[str, Any]:
     return args
 
 
+#: Deepest nesting of arrays and objects a body may have; lawreq's own schemas need fewer than ten levels.
+MAX_JSON_DEPTH = 32
+
+
+def json_depth_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Scan the bytes for bracket depth (outside strings) before ``json.loads`` recurses: a body nested 50,000
+    levels deep would otherwise end in a RecursionError, i.e. a 500."""
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
 def json_body(name: str) -> dict[str, Any]:
-    if not request.get_data(cache=True):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        raise ApiError(413, f"the body is larger than {limit} bytes")
+    raw = request.get_data(cache=True)  # werkzeug refuses a body over MAX_CONTENT_LENGTH (413) while reading
+    if not raw:
         body: Any = {}
     else:
         if not request.is_json:
             raise ApiError(415, "send the body as application/json")
+        if json_depth_exceeds(raw):
+            raise ApiError(400, f"the body is nested deeper than {MAX_JSON_DEPTH} levels")
         try:
             body = request.get_json(silent=True)
-        except RecursionError:  # a hostile nesting depth: refused before any schema walks it
-            raise ApiError(422, "body: nested too deeply", {"fields": [{"path": "body",
-                                                                      "message": "nested too deeply"}]}) from None
+        except RecursionError:  # belt and braces: never a 500 for a body
+            body = None
         if body is None:
             raise ApiError(400, "the body is not valid JSON")
     try:
@@ -117,6 +150,14 @@ def _api_error(exc: ApiError):
 def _http_error(exc: HTTPException):
     db.session.rollback()
     return error_response(exc.code or 500, exc.description if exc.code not in (404, 500) else None)
+
+
+@bp.errorhandler(StaleDataError)
+def _stale(exc: StaleDataError):
+    # Two clients changed the same request at once and this one lost the optimistic lock at flush or commit:
+    # the same clean 409 as a stale version sent by the client (the catch-all below would make it a 500).
+    db.session.rollback()
+    return error_response(409, "the request was changed by someone else meanwhile; read it again and retry")
 
 
 @bp.errorhandler(Exception)

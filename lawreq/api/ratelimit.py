@@ -1,4 +1,5 @@
-"""Per-token rate limiting: an in-process sliding window.
+"""An in-process sliding window. The API's per-token limit no longer uses it: that limit is shared by every worker
+through the database (``lawreq.ops.limits``); this stays for in-process guards only.
 
 Each process keeps its own window, so with N gunicorn workers a token may make up to N times the limit; that is
 acceptable for a guard against runaway scripts (not an accounting tool). A shared limit would need Redis or a

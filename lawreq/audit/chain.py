@@ -30,9 +30,11 @@ def digest(value: Any) -> str | None:
 
 def entry_hash(key: bytes, prev_hash: str, *, seq: int, at: datetime, actor: str, action: str,
                object_type: str | None, object_id: str | None, detail: Mapping[str, Any],
-               before_digest: str | None, after_digest: str | None) -> str:
-    body = canonical([seq, at.isoformat(), actor, action, object_type, object_id, dict(detail),
-                      before_digest, after_digest])
+               before_digest: str | None, after_digest: str | None, request_id: str | None = None) -> str:
+    fields = [seq, at.isoformat(), actor, action, object_type, object_id, dict(detail), before_digest, after_digest]
+    if request_id is not None:  # chained too when present; entries written before it existed keep their hash
+        fields.append(request_id)
+    body = canonical(fields)
     return hmac.new(key, prev_hash.encode() + body, hashlib.sha256).hexdigest()
 
 
@@ -55,7 +57,8 @@ def verify(key: bytes, entries: Iterable[Any]) -> Break | None:
             return Break(e.seq, "prev_hash does not match the previous entry (reordered or deleted)")
         recomputed = entry_hash(key, prev, seq=e.seq, at=e.at, actor=e.actor, action=e.action,
                                 object_type=e.object_type, object_id=e.object_id, detail=e.detail or {},
-                                before_digest=e.before_digest, after_digest=e.after_digest)
+                                before_digest=e.before_digest, after_digest=e.after_digest,
+                                request_id=getattr(e, "request_id", None))
         if not hmac.compare_digest(recomputed, e.hash):
             return Break(e.seq, "content does not match its hash (edited)")
         prev, expected_seq = e.hash, expected_seq + 1

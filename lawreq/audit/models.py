@@ -25,6 +25,8 @@ class AuditEntry(Base):
     after_digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: ``X-Request-ID`` of the HTTP request that wrote the entry (None from the CLI, the scheduler, older entries).
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.seq} {self.action}>"

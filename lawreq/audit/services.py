@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lawreq.audit.chain import Break, digest, entry_hash, verify
 from lawreq.audit.models import AuditEntry, AuditHead
 from lawreq.core.clock import utcnow
+from lawreq.core.request_id import current_request_id
 
 
 def record(db: Session, key: bytes, *, actor: Any | None, action: str, obj: Any | None = None,
@@ -30,10 +31,12 @@ def record(db: Session, key: bytes, *, actor: Any | None, action: str, obj: Any 
         seq=head.seq, at=utcnow(), actor_id=getattr(actor, "id", None), actor=label, action=action,
         object_type=object_type, object_id=None if object_id is None else str(object_id),
         detail=dict(detail or {}), before_digest=digest(before), after_digest=digest(after), prev_hash=head.hash,
+        request_id=current_request_id(),
     )
     entry.hash = entry_hash(key, entry.prev_hash, seq=entry.seq, at=entry.at, actor=entry.actor,
                             action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
-                            detail=entry.detail, before_digest=entry.before_digest, after_digest=entry.after_digest)
+                            detail=entry.detail, before_digest=entry.before_digest, after_digest=entry.after_digest,
+                            request_id=entry.request_id)
     db.add(entry)
     db.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=entry.hash))
     db.flush()

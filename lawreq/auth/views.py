@@ -236,8 +236,16 @@ def account():
     if form.validate_on_submit():
         ok, _ = check_password(current_user.password_hash, form.current.data,
                                current_app.config["PASSWORD_HASH_PROFILE"])
-        problems = ["The current password is wrong."] if not ok else \
-            set_password(current_user, form.new.data, current_app.config, utcnow())
+        if not ok:
+            # A wrong current password counts like a failed login: a stolen session cannot guess without limit.
+            ended = _factor_failed(current_user._get_current_object(), "account.password_check_failed",
+                                   "account.password_check_locked")
+            if ended is not None:
+                flash("Too many wrong passwords: the account is locked for a while and this session ended.",
+                      "error")
+                return ended
+            return _account_page(form=form, error="The current password is wrong.", status=401)
+        problems = set_password(current_user, form.new.data, current_app.config, utcnow())
         if problems:
             error = " ".join(problems)
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -35,6 +35,9 @@ def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
     if not email_enabled(app.config):
         log.warning("SMTP_HOST is not set: e-mail reminders will be skipped (no admin alerts); in-app reminders "
                     "and the calendar feed work as usual")
+    if clock_offset(app.config):
+        log.warning("SCHEDULER_CLOCK_OFFSET_SECONDS is %s: reminders are sent that early (drills and tests only)",
+                    app.config["SCHEDULER_CLOCK_OFFSET_SECONDS"])
     cls = BackgroundScheduler if background else BlockingScheduler
     scheduler = cls(jobstores={"default": MemoryJobStore()}, timezone=timezone.utc)
     scheduler.add_job(_tick, "interval", seconds=int(app.config["SCHEDULER_INTERVAL_SECONDS"]), args=[app],
@@ -49,7 +52,7 @@ def run_sweep(app: Flask) -> str:
 
     with app.app_context():
         sender = sender_for(app.config)
-        now = utcnow()
+        now = utcnow() + clock_offset(app.config)
         try:
             result = sweep_due_reminders(db.session, now, sender, worker_id=worker_id())
             handoffs = sweep_due_handoffs(db.session, now, sender.handoff if sender else None,
@@ -57,9 +60,25 @@ def run_sweep(app: Flask) -> str:
         finally:
             if sender is not None:
                 sender.close()  # one SMTP session per sweep, not one per message
-    if not (handoffs.claimed or handoffs.recovered):
-        return result.summary()
-    return result.summary() + "; hand-offs: " + handoffs.summary().removeprefix("reminders: ")
+        summary = result.summary()
+        if handoffs.claimed or handoffs.recovered:
+            summary += "; hand-offs: " + handoffs.summary().removeprefix("reminders: ")
+        record_sweep(summary)
+    return summary
+
+
+def record_sweep(summary: str) -> None:
+    """Upsert this process's last-sweep row (``/healthz``, ``/metrics``); a failure here never fails the sweep."""
+    from lawreq.ops.models import SchedulerSweep
+
+    try:
+        row = db.session.get(SchedulerSweep, worker_id()) or SchedulerSweep(worker=worker_id())
+        row.finished_at, row.summary = utcnow(), summary[:400]
+        db.session.add(row)
+        db.session.commit()
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        log.exception("could not record the sweep")
 
 
 def _tick(app: Flask) -> None:
@@ -67,6 +86,10 @@ def _tick(app: Flask) -> None:
         log.info(run_sweep(app))
     except Exception:  # the next tick tries again; the rows keep the state
         log.exception("reminder sweep failed")
+
+
+def clock_offset(config: Any) -> timedelta:
+    return timedelta(seconds=float(config.get("SCHEDULER_CLOCK_OFFSET_SECONDS") or 0))
 
 
 def worker_id() -> str:

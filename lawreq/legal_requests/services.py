@@ -101,7 +101,13 @@ def update_case(db: Session, ctx: Ctx, case: Case, **changes: Any) -> list[str]:
 
 # --- requests --------------------------------------------------------------------------------------------------
 def next_reference(db: Session, unit: Unit, at: datetime) -> str:
-    """``<UNIT>-<YEAR>-<NNNNN>``, counted per unit and year; unique index catches a race."""
+    """``<UNIT>-<YEAR>-<NNNNN>``, counted per unit and year.
+
+    The unit's row is locked first (``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so
+    parallel creates in one unit count one after the other instead of all taking the same number and failing on
+    the unique index.
+    """
+    db.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
     prefix = f"{unit.code}-{at.year}-"
     count = db.scalar(select(func.count()).select_from(LegalRequest).where(LegalRequest.reference.like(prefix + "%")))
     return f"{prefix}{(count or 0) + 1:05d}"

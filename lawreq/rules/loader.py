@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-import lawreq
 from lawreq.rules import build, provenance
 from lawreq.rules.conditions import referenced_operands
 from lawreq.rules.provider_checks import policy_routes, provider_services
@@ -33,11 +32,13 @@ class RulesError(Exception):
 
 
 def default_rules_path() -> Path:
-    """``$LAWREQ_JURISDICTIONS_DIR``, else ``<repo>/jurisdictions`` next to the package."""
+    """``$LAWREQ_JURISDICTIONS_DIR``, else the checkout's ``jurisdictions/``, else the installed package's copy."""
+    from lawreq.core.paths import shipped_dir
+
     env = os.environ.get("LAWREQ_JURISDICTIONS_DIR")
     if env:
         return Path(env)
-    return Path(lawreq.__file__).resolve().parent.parent / "jurisdictions"
+    return shipped_dir("jurisdictions")
 
 
 @dataclass

@@ -22,8 +22,10 @@ bp = Blueprint("web", __name__)
 @bp.route("/healthz")
 @public
 def health():
-    db.session.execute(select(1))
-    return {"status": "ok", "rules_version": current_app.extensions["lawreq.rules"].version}
+    from lawreq.ops.views import health_report
+
+    report, status = health_report()
+    return {**report, "rules_version": current_app.extensions["lawreq.rules"].version}, status
 
 
 @bp.route("/")

@@ -17,8 +17,9 @@ def blueprints() -> list[Any]:
     from lawreq.legal_requests.approvals import bp as approvals
     from lawreq.legal_requests.views import bp as legal_requests
     from lawreq.legal_requests.wizard_views import bp as wizard
+    from lawreq.ops.views import bp as ops
     from lawreq.rules_browser.views import bp as rules_browser
     from lawreq.verify.views import bp as verify
 
     return [board, rules_browser, deadlines, legal_requests, wizard, approvals, api, api_tokens, admin, audit_admin,
-            answers, handoffs, verify]
+            answers, handoffs, verify, ops]

@@ -54,6 +54,7 @@ def test_the_account_is_audited_as_created_by_the_system_and_its_password_is_tem
     assert entry.detail["user"] == "nina@test.lawreq" and entry.detail["must_change_password"] is True
     assert entry.detail["changes"]["role"] == [None, "investigator"]
     assert PASSWORD not in json.dumps(entry.detail)
+    database.rollback()  # end the read: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE)
     verified = CliRunner().invoke(main, ["audit", "verify"])
     assert verified.exit_code == 0 and "intact: 1 entries" in verified.output
 

@@ -157,13 +157,14 @@ def test_exchange_narrows_scopes_and_refuses_widening(client, api_world, tokens)
 
 
 def test_rate_limit_per_token_answers_429_with_retry_after(client, app, inv):
+    old = app.config.get("API_RATE_PER_MINUTE")
     app.config["API_RATE_PER_MINUTE"] = 3
     try:
         statuses = [client.get("/api/v1/jurisdictions", headers=inv).status_code for _ in range(4)]
+        resp = client.get("/api/v1/jurisdictions", headers=inv)
     finally:
-        app.config.pop("API_RATE_PER_MINUTE")
+        app.config["API_RATE_PER_MINUTE"] = old
     assert statuses == [200, 200, 200, 429]
-    resp = client.get("/api/v1/jurisdictions", headers=inv)
     assert resp.json["error"]["code"] == "rate_limited" and int(resp.headers["Retry-After"]) >= 1
 
 

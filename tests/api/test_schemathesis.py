@@ -31,7 +31,7 @@ def _no_rate_limit(app):
     app.config["API_RATE_PER_MINUTE"] = 10**6
     app.extensions.pop("lawreq.api_ratelimit", None)
     yield
-    app.config.pop("API_RATE_PER_MINUTE")
+    app.config["API_RATE_PER_MINUTE"] = 120
     app.extensions.pop("lawreq.api_ratelimit", None)
 
 

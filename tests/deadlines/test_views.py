@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from lawreq.auth.models import User
@@ -109,11 +108,16 @@ def test_the_calendar_feed_lists_visible_deadlines_at_a_secret_address_until_rev
     assert client.get(url).status_code == 404
 
 
-# Sent on Mon 9 Nov 2026: 60 days end on Fri 8 Jan 2027, a working day in Ireland, so 59 days are left on the 10th
-# (on some days the real clock made the period end on an Irish holiday and the count moved).
-@time_machine.travel(datetime(2026, 11, 10, 10, 0, tzinfo=timezone.utc), tick=False)
-def test_the_ledger_shows_each_running_preservation_and_extends_it_once(client, login, db_session, team,
-                                                                         sent_now):
+@pytest.fixture
+def on_a_plain_tuesday(time_machine):
+    """Set up before the users and the session. Sent "yesterday" (Monday 16 November 2026), the EU preservation
+    ends 60 days later on Friday 15 January 2027, a working day that nothing shifts; on the real clock the end
+    falls on a weekend on some days and moves to the Monday (Regulation 1182/71), which made this test fail then."""
+    time_machine.move_to(datetime(2026, 11, 17, 10, 0, tzinfo=timezone.utc), tick=False)
+
+
+def test_the_ledger_shows_each_running_preservation_and_extends_it_once(on_a_plain_tuesday, client, login,
+                                                                         db_session, team, sent_now):
     eu = sent_now("eu-epoc-pr")
     us = sent_now("us-preservation", addressee="US", facts={"target_resides_in": "US"})  # Meta Platforms, Inc.
     login(team["investigator"])

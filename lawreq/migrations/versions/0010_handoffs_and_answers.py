@@ -1,7 +1,7 @@
 """hand-offs and the provider's answer: workflow outbox, answer files, outcome per identifier, urgent notifications
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04
 
 ``workflow_messages`` is the hand-off outbox, swept with the reminders' claim (partial indexes on the due and the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import lawreq.db
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from typing import Any
 from lawreq.rules import addressing, policies
 from lawreq.rules.conditions import MEMBERSHIPS
 from lawreq.rules.facts import Facts
-from lawreq.rules.model import DomesticProcedure, Requirement, RouteRule
+from lawreq.rules.model import DomesticProcedure, Entity, Requirement, RouteRule
 from lawreq.rules.route import Addressee, Finding, Route
 from lawreq.rules.ruleset import RuleSet
 

@@ -166,7 +166,9 @@ def seed_requests(db: Session, app: Flask) -> None:
         req = _demo_request(db, rules, key, signing, users, cases["FI-2026-0031"], now, provider=provider,
                             route_id=route_id,
                             data=["subscriber_data"], chain=chain, days_ago=sent, emergency=False,
-                            identifier=("email", f"history.{n}@demo.invalid"), ack_after=ack)
+                            identifier=("email", f"history.{n}@demo.invalid"), ack_after=ack,
+                            # a US route's account holder lives in the US: Meta Platforms, Inc. holds the data
+                            resides="US" if route_id.startswith("us-") else None)
         officer = users["liaison@demo.lawreq"]
         answered = services.Ctx(officer, key, rules, now=now - timedelta(days=sent - answer))
         record_outcomes(db, answered, req, [OutcomeInput(0, outcome, reason=reason)])
@@ -177,14 +179,14 @@ def seed_requests(db: Session, app: Flask) -> None:
 
 def _demo_request(db: Session, rules, key: bytes, signing, users: dict[str, User], case: Case, now, *, provider: str,
                   route_id: str | None, data: list[str], chain: list[str], days_ago: int | None, emergency: bool,
-                  identifier: tuple[str, str], ack_after: int = 1):
+                  identifier: tuple[str, str], ack_after: int = 1, resides: str | None = None):
     """One request through the services, each step dated: opened a day before sending (or now for drafts)."""
     investigator = users["investigator@demo.lawreq"]
     sent_at = now - timedelta(days=days_ago) if days_ago is not None else None
     start = (sent_at or now) - timedelta(days=1, hours=2)
     ctx = services.Ctx(investigator, key, rules, now=start)
     req = services.start_request(db, ctx, case, facts={"provider": provider, "data_categories": data,
-                                                       "emergency": emergency},
+                                                       "emergency": emergency, "target_resides_in": resides},
                                  identifiers=[{"type": identifier[0], "value": identifier[1]}])
     req.created_at = start
     req.provider_id = provider

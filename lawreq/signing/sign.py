@@ -16,6 +16,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from lawreq.signing.loop import outside_running_loop
 from lawreq.signing.keys import SigningError, UnitKey
 
 FIELD = "lawreq-issuing-authority"
@@ -47,7 +48,8 @@ def sign_pdf(pdf: bytes, key: UnitKey, *, reason: str, location: str = "", tsa_u
     stamper = timestamps.HTTPTimeStamper(tsa_url, timeout=timeout) if tsa_url else None
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = signers.PdfSigner(meta, signer=_signer(key), timestamper=stamper).sign_pdf(writer)
+        signer = signers.PdfSigner(meta, signer=_signer(key), timestamper=stamper)
+        out = outside_running_loop(lambda: signer.sign_pdf(writer))
         signed = out.getvalue()
     except Exception as exc:  # pyHanko, the TSA's HTTP call, or the key: one clear error, nothing half-made
         raise SigningError(f"signing failed for unit {key.unit_code}: {type(exc).__name__}: {exc}") from exc

@@ -18,6 +18,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from lawreq.signing.loop import outside_running_loop
+
 
 @dataclass
 class SignatureCheck:
@@ -54,7 +56,7 @@ def check_signature(pdf: bytes, trust_roots: list[x509.Certificate]) -> Signatur
                                 revocation_mode="soft-fail")
     result = SignatureCheck(signed=True)
     try:
-        status = validate_pdf_signature(embedded[0], context)
+        status = outside_running_loop(lambda: validate_pdf_signature(embedded[0], context))
     except Exception as exc:
         result.problems.append(f"the signature cannot be checked: {type(exc).__name__}: {exc}")
         return result

@@ -56,7 +56,8 @@ def test_a_nesting_of_a_thousand_levels_is_refused(client, inv, draft_on_epoc):
     body = '{"details": {"facts_summary": ' + '{"a": ' * 1000 + '"x"' + "}" * 1000 + "}}"
     resp = client.patch(f"/api/v1/requests/{draft_on_epoc}", headers={**inv, "If-Match": etag},
                         data=body, content_type="application/json")
-    assert resp.status_code == 422 and resp.json["error"]["details"]["fields"][0]["path"] in ("body", "details")
+    # refused before the parser recurses (the API's depth guard), so no field can be named: the envelope says why
+    assert resp.status_code == 400 and "nested deeper than" in resp.json["error"]["message"]
     assert _read(client, inv, draft_on_epoc) == (before, etag)
 
 

@@ -17,6 +17,7 @@ from lawreq.deadlines.models import Deadline
 from lawreq.deadlines.services import DeadlineSetupError, route_for
 from lawreq.legal_requests.details import readable
 from lawreq.legal_requests.models import LegalRequest, RequestEvent
+from lawreq.legal_requests.permissions import ex_post_decision
 from lawreq.legal_requests.services import schema_for_details
 from lawreq.pdf import render
 from lawreq.workflow.states import IN_FLIGHT
@@ -92,7 +93,8 @@ def issuance(req: LegalRequest, route: Any) -> Issuance:
         unvalidated = issuer not in JUDICIAL and (needs_validation if route is not None else bool(req.emergency))
         # Validated after the fact (Art. 4(5)): the box stays ticked (that is how it was issued), Section J names
         # the validator and the date of the validation.
-        validated = _last(events, ("validate",)) if unvalidated else None
+        decided = ex_post_decision(req) if unvalidated else None
+        validated = decided if decided is not None and decided.action == "validate" else None
         validator = validated.actor if validated is not None else None
         return Issuance(draft=False, issuer_type=issuer, signer=actor or submitter, issued_at=at,
                         without_prior_validation=bool(req.emergency) and unvalidated, validator=validator,

@@ -62,8 +62,14 @@ def issued_without_prior_validation(req: LegalRequest) -> bool:
 
 
 def ex_post_decision(req: LegalRequest) -> Any:
-    """The ``validate`` / ``refuse_validation`` event of the request, if its validating authority decided."""
-    return next((e for e in reversed(req.events) if e.action in EX_POST), None)
+    """The ``validate`` / ``refuse_validation`` event of the order as last issued, if its validating authority
+    decided: a validation of an earlier version (changed and submitted again since) does not count."""
+    for event in reversed(req.events):
+        if event.action in EX_POST:
+            return event
+        if event.action in ("submit", "reopened"):
+            return None
+    return None
 
 
 def awaits_validation(req: LegalRequest) -> bool:
@@ -139,7 +145,8 @@ def awaiting_validation_clause(user: User) -> ColumnElement[bool]:
     group = approval_group(user.authority_type)
     if user.role != "approver" or group is None:
         return false()
-    decided = exists().where(RequestEvent.request_id == LegalRequest.id, RequestEvent.action.in_(EX_POST))
+    decided = exists().where(RequestEvent.request_id == LegalRequest.id, RequestEvent.action.in_(EX_POST),
+                             RequestEvent.at >= LegalRequest.submitted_at)  # of the order as last submitted
     return and_(visible_requests(user), LegalRequest.validation_authority == group,
                 LegalRequest.state.in_(VALIDATABLE), ~decided)
 

@@ -323,3 +323,25 @@ def test_pages_name_the_signer_from_the_record_never_a_stored_signature(app, cli
     login(world["investigator"])
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert re.search(r'id="validated-by">Pekka Prosecutor \(prosecutor\)', page) and "Forged Prosecutor" not in page
+
+
+def test_a_validation_covers_the_version_validated_not_a_later_change(app, db_session, rules, world):
+    """Validated before sending, then changed: the changed order is issued again, and needs its own validation."""
+    req = issue_unvalidated(app, db_session, rules, world)
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        services.transition(db_session, ctx(app, rules, world["prosecutor"]), req, "validate")
+        db_session.commit()
+    with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
+        c = ctx(app, rules, world["investigator"])
+        services.save_draft(db_session, c, req, expected_version=req.version,
+                            details={"facts_summary": "An adult contacted a 12-year-old; new messages since."})
+        services.transition(db_session, c, req, "submit")
+        db_session.commit()
+    pages = page_texts(issuance.current(db_session, req).pdf)
+    j = section(pages, "SECTION J:", "SECTION K:")
+    assert "Pekka Prosecutor" not in j and PENDING in j
+    from lawreq.legal_requests.approvals import validation_query
+
+    assert [r.id for r in db_session.scalars(validation_query(world["prosecutor"]))] == [req.id]
+    send(app, db_session, rules, world, req, at=NOW + timedelta(minutes=30))
+    assert validation_clock(db_session, req).due_at == NOW + timedelta(minutes=20, hours=48)

@@ -246,6 +246,7 @@ def test_the_prosecutor_validates_from_the_queue_with_a_fresh_code(app, client, 
         keys = signing_keys("HELPOL")
     req = issue_unvalidated(app, db_session, rules, world, signing=keys)
     send(app, db_session, rules, world, req)
+    first_sha = issuance.current(db_session, req).sha256
     told = db_session.scalar(select(Notification).where(Notification.user_id == world["prosecutor"].id,
                                                         Notification.kind == "handoff_validation_due"))
     assert told is not None and told.urgent and "within 48 hours" in told.message
@@ -278,6 +279,13 @@ def test_the_prosecutor_validates_from_the_queue_with_a_fresh_code(app, client, 
     assert "Pekka Prosecutor" in section(page_texts(doc.pdf), "SECTION J:", "SECTION K:")
     entry = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "request.validate"))
     assert entry.detail["validated_by"]["name"] == "Pekka Prosecutor"
+    # the provider holding the version sent first learns it is genuine and that a later one exists, since when
+    token = csrf_from(client.get("/verify").get_data(as_text=True))
+    verdict = client.post("/verify", data={"csrf_token": token, "checksum": first_sha, "submit": "x"},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert ("Genuine, but superseded by a later version issued on Fri 2026-11-20 12:00 UTC: ask the issuer for the "
+            "current one.") in verdict
+    assert req.reference not in verdict and "Pekka Prosecutor" not in verdict
 
 
 def test_refusing_on_the_page_needs_a_reason_and_keeps_what_was_typed(app, client, login, db_session, rules, world):

@@ -99,7 +99,9 @@ def on_transition(db: Session, req: LegalRequest, action: str, at: datetime, rul
                   data: dict | None = None) -> list[Deadline]:
     """Start, recompute or stop the request's deadlines after its state changed; return the rows touched."""
     data = data or {}
-    if action == "mark_sent":
+    if action == "submit" and data.get("without_prior_validation"):
+        touched = _start_issuer_clocks(db, req, at, rules, data)
+    elif action == "mark_sent":
         touched = _start_clocks(db, req, at, rules, data)
     elif action == "acknowledge":
         touched = _recompute_from_receipt(db, req, data.get("received_at", at), rules)
@@ -109,6 +111,8 @@ def on_transition(db: Session, req: LegalRequest, action: str, at: datetime, rul
         touched = _record_recognition(db, req, data.get("received_at", at), rules)
     elif action == "validate":
         touched = _validated(db, req, at)
+    elif action == "reopened":  # the order as issued no longer stands: a new issue starts its own clocks
+        touched = _close_all(db, req, at)
     elif action in ("withdraw", "refuse_validation"):
         touched = _close_all(db, req, at)
     elif action in _CLOSING:
@@ -160,10 +164,28 @@ def _event_for(rule: DeadlineRule, req: LegalRequest, at: datetime, data: dict) 
     return None  # acknowledged / recognised: started by a later transition
 
 
+def _start_issuer_clocks(db: Session, req: LegalRequest, at: datetime, rules: RuleSet, data: dict) -> list[Deadline]:
+    """Issued without prior validation: the 48-hour validation clock runs from the issue (Reg. (EU) 2023/1543
+    Art. 4(5)), whether or not the order has been sent yet. A route the rules no longer know starts it when sent."""
+    try:
+        route = route_for(req, rules)
+    except DeadlineSetupError:
+        return []
+    rows = [_create(db, req, rule, _event_for(rule, req, at, data) or at, rules)
+            for rule in _applicable(route, req.emergency, data) if rule.kind in _ISSUER_DUTIES]
+    for row in rows:
+        schedule_reminders(db, req, row, at)
+    return rows
+
+
 def _start_clocks(db: Session, req: LegalRequest, at: datetime, rules: RuleSet, data: dict) -> list[Deadline]:
     route = route_for(req, rules)
     rows = []
+    started = set(db.scalars(select(Deadline.kind).where(Deadline.request_id == req.id,
+                                                         Deadline.kind.in_(_ISSUER_DUTIES))))
     for rule in _applicable(route, req.emergency, data):
+        if rule.kind in started:
+            continue  # started when the order was issued
         event = _event_for(rule, req, at, data)
         if event is not None:
             rows.append(_create(db, req, rule, event, rules))

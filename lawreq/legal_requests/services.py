@@ -196,6 +196,7 @@ def _reopen(db: Session, ctx: Ctx, req: LegalRequest) -> None:
     req.decided_by_id = req.decided_at = None
     voided = issuance.reopen(db, req, ctx.at)
     _event(db, ctx, req, "reopened", "approved", "draft", note="changed after approval: a new approval is needed")
+    on_transition(db, req, "reopened", ctx.at, ctx.rules)
     req.state = "draft"
     record(db, ctx.audit_key, actor=ctx.actor, action="request.reopened", obj=req, before=before,
            after=snapshot(req), detail={"documents_superseded": voided})
@@ -313,9 +314,13 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
     if action == "refuse_validation" and not (note or "").strip():
         raise TransitionError("say why: a reason is required to refuse validation")
     if action == "mark_sent" and issued_without_prior_validation(req) and permissions.ex_post_decision(req) is None:
-        # Art. 4(5): the 48-hour clock starts (from the issue), unless the order was validated before it was sent
+        # Art. 4(5): the 48-hour clock runs from the issue (started then; here if it was not), unless the order was
+        # validated before it was sent
         data.setdefault("without_prior_validation", True)
         data.setdefault("issued_at", req.decided_at or ctx.at)
+    if action == "submit" and issued_without_prior_validation(req):  # issued now, without prior validation
+        data.setdefault("without_prior_validation", True)
+        data.setdefault("issued_at", ctx.at)
     before = snapshot(req)
     old = req.state
     new = apply(old, action, ctx.actor.role)

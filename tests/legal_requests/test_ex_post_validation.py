@@ -88,8 +88,10 @@ def send(app, db_session, rules, world, req, at=NOW + timedelta(minutes=10)):
 
 
 def validation_clock(db_session, req) -> Deadline:
+    """The latest validation clock (an order changed and issued again has a new one)."""
     return db_session.scalar(select(Deadline).where(Deadline.request_id == req.id,
-                                                    Deadline.kind == "ex_post_validation"))
+                                                    Deadline.kind == "ex_post_validation")
+                             .order_by(Deadline.id.desc()).limit(1))
 
 
 def section(pages: list[str], start: str, end: str | None) -> str:
@@ -136,14 +138,20 @@ def test_without_validation_the_clock_is_overdue_even_after_the_provider_answere
         assert validation_clock(db_session, req).satisfied_at == NOW + timedelta(hours=49)
 
 
-def test_an_order_validated_before_it_is_sent_starts_no_validation_clock(app, db_session, rules, world):
+def test_the_clock_runs_from_the_issue_and_a_validation_before_sending_meets_it(app, db_session, rules, world):
     req = issue_unvalidated(app, db_session, rules, world)
+    clock = validation_clock(db_session, req)  # issued, not sent yet: the 48 hours already run
+    assert clock.event_at == NOW and clock.due_at == NOW + timedelta(hours=48) and clock.satisfied_at is None
+    reminded = {r.user_id for r in clock.reminders}
+    assert world["prosecutor"].id in reminded and world["judge"].id not in reminded  # the validating group
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
         services.transition(db_session, ctx(app, rules, world["prosecutor"]), req, "validate")
         db_session.commit()
     send(app, db_session, rules, world, req)
-    kinds = set(db_session.scalars(select(Deadline.kind).where(Deadline.request_id == req.id)))
-    assert kinds == {"response"}
+    rows = list(db_session.scalars(select(Deadline).where(Deadline.request_id == req.id)))
+    assert sorted(d.kind for d in rows) == ["ex_post_validation", "response"]  # no second validation clock
+    assert validation_clock(db_session, req).satisfied_at == NOW + timedelta(minutes=5)
+    assert {d.kind for d in open_deadlines(db_session, req)} == {"response"}
 
 
 # --- the document ------------------------------------------------------------------------------------------------
@@ -353,3 +361,5 @@ def test_a_validation_covers_the_version_validated_not_a_later_change(app, db_se
     assert [r.id for r in db_session.scalars(validation_query(world["prosecutor"]))] == [req.id]
     send(app, db_session, rules, world, req, at=NOW + timedelta(minutes=30))
     assert validation_clock(db_session, req).due_at == NOW + timedelta(minutes=20, hours=48)
+    running = [d for d in open_deadlines(db_session, req) if d.kind == "ex_post_validation"]
+    assert [d.id for d in running] == [validation_clock(db_session, req).id]  # one clock: the reissued order's

@@ -62,7 +62,8 @@ def _client_details(details: dict[str, Any]) -> dict[str, Any]:
 def request_detail(row: LegalRequest, now: datetime, actions: list[str], issued: Any = None) -> dict[str, Any]:
     """``actions``: what the caller may do next (``legal_requests.services.available_actions``); ``issued``: its
     current issued document (``legal_requests.issuance.current``), if any."""
-    return {**request_summary(row, now), "facts": plain(row.facts or {}), "details": plain(_client_details(row.details or {})),
+    return {**request_summary(row, now), "facts": plain(row.facts or {}),
+            "details": plain(_client_details(row.details or {})),
             "identifiers": plain(row.identifiers or []), "outcome": plain(row.outcome or {}),
             "provider_reference": row.provider_reference, "decision_note": row.decision_note,
             "wizard_step": row.wizard_step, "actions": actions, "issued_document": issued_document(issued)}

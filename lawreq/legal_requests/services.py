@@ -295,7 +295,8 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
     if action == "extend_preservation":
         return _extend_preservation(db, ctx, req, note, data)
     spec = ACTIONS.get(action)
-    if action in permissions.EX_POST and permissions.can_view(ctx.actor, req) and not permissions.awaits_validation(req):
+    if (action in permissions.EX_POST and permissions.can_view(ctx.actor, req)
+            and not permissions.awaits_validation(req)):
         raise TransitionError("this order awaits no ex-post validation: it was issued with prior validation, is "
                               "withdrawn, or its validation was already decided")
     if spec is None or not permissions.can_act(ctx.actor, req, spec):

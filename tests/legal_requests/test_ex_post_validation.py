@@ -205,8 +205,8 @@ def test_refused_validation_withdraws_the_order_and_says_the_data_must_not_be_us
     assert req.outcome["data_obtained"] == "delete_or_restrict"
     assert issuance.current(db_session, req).status == "withdrawn"
     assert validation_clock(db_session, req).satisfied_at == at and not open_deadlines(db_session, req)
-    told = {n.user_id: n.message for n in db_session.scalars(
-        select(Notification).where(Notification.request_id == req.id, Notification.kind == "handoff_validation_refused"))}
+    told = {n.user_id: n.message for n in db_session.scalars(select(Notification).where(
+        Notification.request_id == req.id, Notification.kind == "handoff_validation_refused"))}
     assert set(told) == {world["investigator"].id, world["liaison"].id}
     assert "Delete the data obtained with it or restrict their use" in told[world["investigator"].id]
     audit = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "request.refuse_validation"))
@@ -301,7 +301,8 @@ def test_refusing_on_the_page_needs_a_reason_and_keeps_what_was_typed(app, clien
     login(world["prosecutor"])
     _, form = _validate_form(client, req.id)
     resp = client.post(f"/approvals/{req.id}/validate",
-                       data={**form, "refuse": "x", "confirm": "y", "code": fresh_code(world["prosecutor"], db_session)})
+                       data={**form, "refuse": "x", "confirm": "y",
+                             "code": fresh_code(world["prosecutor"], db_session)})
     assert resp.status_code == 422 and "a reason is required to refuse validation" in resp.get_data(as_text=True)
     assert db_session.get(LegalRequest, req.id).state == "approved"
 

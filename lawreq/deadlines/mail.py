@@ -227,6 +227,9 @@ def build_message(digest: Digest | Delivery, *, sender: str, base_url: str, temp
     msg["From"] = sender
     msg["To"] = digest.email
     msg["Message-ID"] = digest.message_id
+    # Which reminder rows this one message delivers (internal ids, nothing about the case): lets an operator, and
+    # the production smoke test, check that every reminder arrived exactly once although several share a mail.
+    msg["X-Lawreq-Reminders"] = ",".join(str(i) for i in sorted(digest.reminder_ids))
     msg["Date"] = format_datetime(min(d.due_at for d in digest.items))
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(env.get_template("emails/reminder.txt").render(context))

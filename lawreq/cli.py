@@ -200,6 +200,25 @@ def scheduler_cmd(once: bool) -> None:
     build_scheduler(app, background=False).start()
 
 
+@main.group("stats", help="The statistics page's precomputed figures.")
+def stats_group() -> None:
+    pass
+
+
+@stats_group.command("rebuild", help="Recompute every statistics snapshot now (each active liaison officer's units "
+                                     "and the admins' view, every period) and drop those nobody can view any more.")
+def stats_rebuild() -> None:
+    from datetime import timedelta
+
+    from lawreq import db
+    from lawreq.board.snapshots import refresh
+    from lawreq.core.clock import utcnow
+
+    app = _app()
+    with app.app_context():
+        click.echo(refresh(db.session, utcnow(), timedelta(0)).line())
+
+
 @main.group("demo", help="Helpers for the embedded demo.")
 def demo_group() -> None:
     pass

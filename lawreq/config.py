@@ -38,6 +38,11 @@ DEFAULTS: dict[str, Any] = {
     #: Start the reminder scheduler inside this process. Only ``lawreq serve`` (embedded) sets it.
     "SCHEDULER_ENABLED": False,
     "SCHEDULER_INTERVAL_SECONDS": 60,
+    #: The scheduler recomputes each statistics snapshot (board.snapshots) once it is this old.
+    "STATISTICS_REFRESH_SECONDS": 300,
+    #: The statistics page shows a snapshot up to this old; an older one (scheduler not running) is computed
+    #: again in the request. Keep it well above STATISTICS_REFRESH_SECONDS.
+    "STATISTICS_MAX_AGE_SECONDS": 1800,
     #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
     #: Without a host, e-mail is off: e-mail reminders are skipped and users get them in-app only.
     "SMTP_HOST": None,

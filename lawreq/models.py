@@ -3,6 +3,7 @@
 from lawreq.answers.models import AnswerFile, IdentifierOutcome
 from lawreq.audit.models import AuditEntry, AuditHead
 from lawreq.auth.models import ApiToken, AuthSession, RecoveryCode, Unit, User, memberships
+from lawreq.board.models import StatisticsSnapshot
 from lawreq.db import Base
 from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.handoffs.models import WorkflowMessage
@@ -12,5 +13,5 @@ from lawreq.legal_requests.models import Attachment, Case, LegalRequest, Request
 __all__ = [
     "AnswerFile", "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
     "IdentifierOutcome", "IssuedDocument", "LegalRequest", "Notification", "RecoveryCode", "Reminder",
-    "RequestEvent", "Unit", "User", "WorkflowMessage", "memberships",
+    "RequestEvent", "StatisticsSnapshot", "Unit", "User", "WorkflowMessage", "memberships",
 ]

@@ -1,0 +1,155 @@
+"""The statistics page reads figures the scheduler computed, so that a view costs a worker one row, not a scan.
+
+Why not a per-month summary table: the page's medians and 90th percentiles are taken over every duration of a
+provider, route or country across the viewer's units, over a rolling period. Counts add up across months; exact
+percentiles do not, and a mergeable per-(unit, provider, route, country, month) histogram fine enough for the
+0.1 day the page shows has about as many rows as there are requests when requests are spread over many providers
+and units (at 1 000 000 requests in ``benchmarks/web.py``: 10 units x 71 providers x 7 routes x 24 months, five
+requests per cell-month), so reading it costs what reading the requests costs. What is small is the answer: one
+row per (scope, period), a few hundred groups.
+
+So the figures are computed exactly as before (``queries.statistics_cells`` + ``statistics.summarise``) for
+each scope that may view them (every unit for the admins; each liaison officer's set of units) and each period,
+by the scheduler (``refresh``, every ``STATISTICS_REFRESH_SECONDS``) or ``lawreq stats rebuild``, and stored with
+the time they were computed. The page shows a snapshot younger than ``STATISTICS_MAX_AGE_SECONDS`` and says as of
+when; only without one (a new officer before the next tick, a scheduler that is not running) does it compute the
+figures in the request, as it always did, and store them for the next viewer. A period is counted back from the
+snapshot's time: "the last 12 months" means the 12 months before ``computed_at``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from lawreq.auth.models import User
+from lawreq.board import queries
+from lawreq.board.models import StatisticsSnapshot
+from lawreq.board.statistics import DIMENSIONS, GroupStats, summarise
+
+#: Periods the page offers, in days.
+PERIOD_DAYS = (90, 365, 1825)
+#: Roles that see the statistics page.
+STATS_ROLES = ("liaison_officer", "admin")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose requests a set of figures covers: what ``permissions.visible_requests`` reads of a user (role and
+    units), so the scheduler can compute an officer's figures without the officer."""
+
+    role: str
+    unit_ids: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return "all" if self.role == "admin" else "units:" + ",".join(map(str, self.unit_ids))
+
+
+def scope_of(user: User) -> Scope:
+    if user.role == "admin":
+        return Scope("admin")
+    return Scope(user.role, tuple(sorted(user.unit_ids)))
+
+
+@dataclass(frozen=True)
+class Figures:
+    stats: dict[str, list[GroupStats]]
+    computed_at: datetime
+    #: True when computed in this request (no usable snapshot).
+    live: bool
+
+
+def compute(db: Session, scope: Scope, days: int, now: datetime) -> dict[str, list[GroupStats]]:
+    """The exact figures, from the requests themselves."""
+    cells = queries.statistics_cells(db, scope, now - timedelta(days=days))  # type: ignore[arg-type]
+    return {dimension: summarise(cells, dimension) for dimension in DIMENSIONS}
+
+
+def to_json(stats: dict[str, list[GroupStats]]) -> dict:
+    """JSON that reads back as equal GroupStats: the refusals as pairs, since JSONB does not keep key order."""
+    return {dimension: [{**asdict(s), "refusals_by_reason": list(map(list, s.refusals_by_reason.items()))}
+                        for s in groups]
+            for dimension, groups in stats.items()}
+
+
+def from_json(figures: dict) -> dict[str, list[GroupStats]]:
+    return {dimension: [GroupStats(**{**g, "refusals_by_reason": {r: n for r, n in g["refusals_by_reason"]}})
+                        for g in groups]
+            for dimension, groups in figures.items()}
+
+
+def store(db: Session, scope: Scope, days: int, now: datetime) -> dict[str, list[GroupStats]]:
+    """Compute and write one snapshot (an upsert: two schedulers, or a scheduler and a page, may race)."""
+    started = time.perf_counter()
+    stats = compute(db, scope, days, now)
+    values = {"scope": scope.key, "days": days, "computed_at": now, "figures": to_json(stats),
+              "cost_ms": round((time.perf_counter() - started) * 1000)}
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(StatisticsSnapshot).values(**values)
+    db.execute(stmt.on_conflict_do_update(index_elements=["scope", "days"],
+                                          set_={k: stmt.excluded[k] for k in ("computed_at", "figures", "cost_ms")}))
+    return stats
+
+
+def figures(db: Session, user: User, days: int, now: datetime, max_age: timedelta) -> Figures:
+    """What the page shows: the stored snapshot if it is recent enough, else the figures computed now (and stored,
+    so the next viewer of the same scope does not pay again)."""
+    scope = scope_of(user)
+    row = db.get(StatisticsSnapshot, (scope.key, days))
+    if row is not None and now - max_age <= row.computed_at <= now:
+        return Figures(from_json(row.figures), row.computed_at, live=False)
+    stats = store(db, scope, days, now)
+    db.commit()
+    return Figures(stats, now, live=True)
+
+
+def wanted_scopes(db: Session) -> set[Scope]:
+    """Every scope someone may view now: the admins' one, and each active liaison officer's set of units."""
+    users = db.scalars(select(User).where(User.active.is_(True), User.role.in_(STATS_ROLES))).all()
+    return {scope_of(u) for u in users}
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    computed: int
+    kept: int
+    dropped: int
+    cost_ms: int
+
+    def line(self) -> str:
+        return (f"statistics: {self.computed} snapshots computed in {self.cost_ms} ms, {self.kept} still fresh, "
+                f"{self.dropped} of scopes nobody views any more dropped")
+
+
+def refresh(db: Session, now: datetime, older_than: timedelta, scopes: Iterable[Scope] | None = None,
+            periods: Iterable[int] = PERIOD_DAYS) -> RefreshSummary:
+    """Recompute every wanted snapshot older than ``older_than`` (all of them with ``timedelta(0)``), one short
+    transaction each, and drop the snapshots of scopes no active user has any more."""
+    wanted = set(wanted_scopes(db) if scopes is None else scopes)
+    have = {(r.scope, r.days): r.computed_at for r in db.scalars(select(StatisticsSnapshot))}
+    computed = kept = 0
+    started = time.perf_counter()
+    for scope in sorted(wanted, key=lambda s: s.key):
+        for days in periods:
+            at = have.get((scope.key, days))
+            if at is not None and now - older_than < at <= now:
+                kept += 1
+                continue
+            store(db, scope, days, now)
+            db.commit()
+            computed += 1
+    dropped = 0
+    if scopes is None:
+        gone = {key for key, _ in have} - {s.key for s in wanted}
+        if gone:
+            dropped = db.execute(delete(StatisticsSnapshot).where(StatisticsSnapshot.scope.in_(sorted(gone)))).rowcount
+            db.commit()
+    return RefreshSummary(computed, kept, dropped, round((time.perf_counter() - started) * 1000))

@@ -74,16 +74,18 @@ def compute(db: Session, scope: Scope, days: int, now: datetime) -> dict[str, li
 
 
 def to_json(stats: dict[str, list[GroupStats]]) -> dict:
-    """JSON that reads back as equal GroupStats: the refusals as pairs, since JSONB does not keep key order."""
+    """JSON that reads back as equal GroupStats: the refusals as pairs, since JSONB does not keep key order
+    (floats survive exactly: JSON numbers are written as the shortest decimal that reads back as the same float)."""
     return {dimension: [{**asdict(s), "refusals_by_reason": list(map(list, s.refusals_by_reason.items()))}
                         for s in groups]
             for dimension, groups in stats.items()}
 
 
 def from_json(figures: dict) -> dict[str, list[GroupStats]]:
+    """The GroupStats back, dimensions in the page's order (JSONB keeps an object's keys in an order of its own)."""
     return {dimension: [GroupStats(**{**g, "refusals_by_reason": {r: n for r, n in g["refusals_by_reason"]}})
-                        for g in groups]
-            for dimension, groups in figures.items()}
+                        for g in figures[dimension]]
+            for dimension in DIMENSIONS if dimension in figures}
 
 
 def store(db: Session, scope: Scope, days: int, now: datetime) -> dict[str, list[GroupStats]]:

@@ -190,11 +190,12 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
 @main.command("scheduler", help="Run the reminder scheduler as its own process (production).")
 @click.option("--once", is_flag=True, help="Sweep once and exit (cron, tests).")
 def scheduler_cmd(once: bool) -> None:
-    from lawreq.deadlines.scheduler import build_scheduler, run_sweep
+    from lawreq.deadlines.scheduler import build_scheduler, refresh_statistics, run_sweep
 
     app = _app()
     if once:
         click.echo(run_sweep(app))
+        click.echo(refresh_statistics(app))
         return
     click.echo("reminder scheduler started (Ctrl+C to stop)")
     build_scheduler(app, background=False).start()

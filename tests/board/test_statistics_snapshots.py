@@ -181,3 +181,7 @@ def test_lawreq_stats_rebuild_recomputes_every_snapshot_now(database):
         assert (meta.key, meta.sent, meta.fulfilled, meta.median_data_days) == ("meta", 1, 1, 2.0)
         scope = Scope("admin") if key == "all" else Scope("liaison_officer", (unit.id,))
         assert from_json(row.figures) == compute(database, scope, days, row.computed_at)
+    once = CliRunner().invoke(main, ["scheduler", "--once"])  # cron's tick: the sweep, then the refresh
+    assert once.exit_code == 0, once.output
+    assert once.output.splitlines()[-1].startswith("statistics: 0 snapshots computed in")
+    assert "6 still fresh" in once.output

@@ -19,6 +19,7 @@ snapshot's time: "the last 12 months" means the 12 months before ``computed_at``
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -27,12 +28,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from lawreq.auth.models import User
 from lawreq.board import queries
 from lawreq.board.models import StatisticsSnapshot
 from lawreq.board.statistics import DIMENSIONS, GroupStats, summarise
+
+log = logging.getLogger(__name__)
 
 #: Periods the page offers, in days.
 PERIOD_DAYS = (90, 365, 1825)
@@ -89,16 +93,21 @@ def from_json(figures: dict) -> dict[str, list[GroupStats]]:
 
 
 def store(db: Session, scope: Scope, days: int, now: datetime) -> dict[str, list[GroupStats]]:
-    """Compute and write one snapshot (an upsert: two schedulers, or a scheduler and a page, may race)."""
+    """Compute and write one snapshot."""
     started = time.perf_counter()
     stats = compute(db, scope, days, now)
-    values = {"scope": scope.key, "days": days, "computed_at": now, "figures": to_json(stats),
-              "cost_ms": round((time.perf_counter() - started) * 1000)}
+    _write(db, scope, days, now, stats, round((time.perf_counter() - started) * 1000))
+    return stats
+
+
+def _write(db: Session, scope: Scope, days: int, now: datetime, stats: dict[str, list[GroupStats]],
+           cost_ms: int) -> None:
+    """An upsert: two schedulers, or a scheduler and a page, may race for the same snapshot."""
+    values = {"scope": scope.key, "days": days, "computed_at": now, "figures": to_json(stats), "cost_ms": cost_ms}
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(StatisticsSnapshot).values(**values)
     db.execute(stmt.on_conflict_do_update(index_elements=["scope", "days"],
                                           set_={k: stmt.excluded[k] for k in ("computed_at", "figures", "cost_ms")}))
-    return stats
 
 
 def figures(db: Session, user: User, days: int, now: datetime, max_age: timedelta) -> Figures:
@@ -108,8 +117,14 @@ def figures(db: Session, user: User, days: int, now: datetime, max_age: timedelt
     row = db.get(StatisticsSnapshot, (scope.key, days))
     if row is not None and now - max_age <= row.computed_at <= now:
         return Figures(from_json(row.figures), row.computed_at, live=False)
-    stats = store(db, scope, days, now)
-    db.commit()
+    started = time.perf_counter()
+    stats = compute(db, scope, days, now)
+    try:
+        _write(db, scope, days, now, stats, round((time.perf_counter() - started) * 1000))
+        db.commit()
+    except SQLAlchemyError:  # the viewer still gets the exact figures; the scheduler stores them next time
+        db.rollback()
+        log.exception("could not store the statistics snapshot of %s over %s days", scope.key, days)
     return Figures(stats, now, live=True)
 
 

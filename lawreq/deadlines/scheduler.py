@@ -1,7 +1,7 @@
 """The APScheduler 3 ticker around the reminder sweep.
 
-The scheduler is a dumb clock: one interval job (and a second one refreshing the statistics snapshots) in the in-memory job store, run however late
-(``misfire_grace_time=None``) and never twice at once. All state lives in the reminder rows, so a
+The scheduler is a dumb clock: one interval job in the in-memory job store (and a second one that refreshes the
+statistics snapshots, ``board.snapshots``), run however late (``misfire_grace_time=None``) and never twice at once. All state lives in the reminder rows, so a
 scheduler that was down simply finds everything that became due meanwhile on its next tick, and several
 schedulers running by mistake are harmless. ``create_app`` never builds one: web workers must not tick.
 """

@@ -185,3 +185,24 @@ def test_lawreq_stats_rebuild_recomputes_every_snapshot_now(database):
     assert once.exit_code == 0, once.output
     assert once.output.splitlines()[-1].startswith("statistics: 0 snapshots computed in")
     assert "6 still fresh" in once.output
+
+
+def test_a_snapshot_that_cannot_be_stored_still_leaves_the_viewer_the_exact_figures(client, login, factory,
+                                                                                      unit_world, db_session):
+    from sqlalchemy import text
+
+    unit, sent = unit_world
+    sent()
+    # the database refuses the write (a full disk, a read-only replica…); undone with the test's outer transaction
+    if db_session.get_bind().dialect.name == "postgresql":
+        db_session.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                                "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"))
+        db_session.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON statistics_snapshots "
+                                "FOR EACH ROW EXECUTE FUNCTION refuse()"))
+    else:
+        db_session.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON statistics_snapshots "
+                                "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    db_session.commit()
+    login(factory.user("liaison_officer", units=[unit]))
+    assert _meta_row(client)[:3] == ["1", "1", "1"]
+    assert db_session.scalars(select(StatisticsSnapshot)).all() == []

@@ -28,7 +28,8 @@ def upgrade() -> None:
         sa.Column('days', sa.Integer(), nullable=False),
         sa.Column('computed_at', lawreq.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column('cost_ms', sa.Integer(), nullable=False),
-        sa.Column('figures', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+        sa.Column('figures', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+                  nullable=False),
         sa.PrimaryKeyConstraint('scope', 'days', name=op.f('pk_statistics_snapshots')),
     )
 

@@ -7,7 +7,9 @@ Modes (any combination; none = ``--pages``):
 - ``--pages``: p50/p95 of the board, the statistics and a wizard step through the Flask test client (no HTTP), against
   a bare one-query Flask endpoint; target p95 <= 50 ms.
 - ``--statistics``: the statistics page as a liaison officer (one unit) and as an admin (every unit), over 12 months
-  and 5 years; targets p95 <= 50 ms (officer, 12 months) and <= 150 ms (admin, 5 years).
+  and 5 years; targets p95 <= 50 ms (officer, 12 months) and <= 150 ms (admin, 5 years). Measured twice: computed
+  in the request (``*_live``: the page without a snapshot, i.e. as it was before ``board.snapshots``), then served
+  from the snapshots after ``lawreq stats rebuild`` (whose time is ``statistics_rebuild``).
 - ``--http``: the app under gunicorn (2 workers) and a bare Flask app doing one indexed query (also gunicorn,
   2 workers) on the same database, driven by wrk (Debian ``wrk``; loopback only, bounded by ``--seconds``) at 1, 8
   and 32 concurrent clients: throughput and p95 of the board, a request page and a wizard step, each as a ratio to
@@ -15,6 +17,7 @@ Modes (any combination; none = ``--pages``):
 
 Every measure ends with a ``RESULT`` line. Usage:
   python benchmarks/web.py [--requests 100000] [--pages] [--statistics] [--http] [--n 200] [--keep] [--explain]
+  python benchmarks/web.py --reuse lawreq_bench_xxxx --statistics   # again on a database kept by --keep
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lawreq.board.models import StatisticsSnapshot
 from lawreq.board.snapshots import PERIOD_DAYS, Scope, compute, from_json, refresh, scope_of, store
+from lawreq.board.statistics import DIMENSIONS
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.scheduler import refresh_statistics
 from tests.board import statistics_reference as reference
@@ -206,3 +207,19 @@ def test_a_snapshot_that_cannot_be_stored_still_leaves_the_viewer_the_exact_figu
     login(factory.user("liaison_officer", units=[unit]))
     assert _meta_row(client)[:3] == ["1", "1", "1"]
     assert db_session.scalars(select(StatisticsSnapshot)).all() == []
+
+
+@pytest.mark.parametrize("seed", [6])
+def test_a_refresh_puts_each_scope_together_from_its_units_to_the_very_same_figures(factory, db_session, seed):
+    """One scan per period for every scope: each one's figures equal the reference computed for it alone."""
+    users, now = _world(factory, db_session, seed)
+    scopes = {scope_of(u) for u in users.values()}
+    assert len(scopes) == 4  # one unit, two units, every unit, no unit
+    assert refresh(db_session, now, timedelta(0), scopes=scopes).computed == 4 * len(PERIOD_DAYS)
+    for user in users.values():
+        for days in PERIOD_DAYS:
+            row = db_session.get(StatisticsSnapshot, (scope_of(user).key, days))
+            old = reference.statistics(db_session, user, now - timedelta(days=days))
+            for dimension, groups in from_json(row.figures).items():
+                _same(groups, old[dimension])
+            assert list(from_json(row.figures)) == list(old) == list(DIMENSIONS)

@@ -4,9 +4,10 @@ Why not a per-month summary table: the page's medians and 90th percentiles are t
 provider, route or country across the viewer's units, over a rolling period. Counts add up across months; exact
 percentiles do not, and a mergeable per-(unit, provider, route, country, month) histogram fine enough for the
 0.1 day the page shows has about as many rows as there are requests when requests are spread over many providers
-and units (at 1 000 000 requests in ``benchmarks/web.py``: 10 units x 71 providers x 7 routes x 24 months, five
-requests per cell-month), so reading it costs what reading the requests costs. What is small is the answer: one
-row per (scope, period), a few hundred groups.
+and units. Measured at 1 000 000 requests in ``benchmarks/web.py`` (10 units x 71 providers x 7 routes x 24
+months): 859 670 sent requests fall into 121 371 cell-months, and their 859 327 durations into 828 589 histogram
+rows; merging those rows for the provider dimension alone took 290-330 ms, against a 150 ms target for the whole
+page. What is small is the answer: one row per (scope, period), a few hundred groups (page p95 9 ms, same run).
 
 So the figures are computed exactly as before (``queries.statistics_cells`` + ``statistics.summarise``) for
 each scope that may view them (every unit for the admins; each liaison officer's set of units) and each period,

@@ -208,13 +208,14 @@ def serve(host: str, port: int, demo: bool, no_scheduler: bool) -> None:
 def scheduler_cmd(once: bool) -> None:
     import logging
 
-    from lawreq.deadlines.scheduler import build_scheduler, run_sweep
+    from lawreq.deadlines.scheduler import build_scheduler, refresh_statistics, run_sweep
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = _app()
     _database_ready(app)
     if once:
         click.echo(run_sweep(app))
+        click.echo(refresh_statistics(app))
         return
     # A background scheduler and a main thread that only waits: the SIGTERM handler just sets a flag, and the
     # shutdown (which waits for the delivery in flight) runs in the main thread outside the handler. Shutting down
@@ -261,6 +262,25 @@ def units_create(code, name, country, tz) -> None:
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
         click.echo(f"created unit {unit.id} {unit.code}")
+
+
+@main.group("stats", help="The statistics page's precomputed figures.")
+def stats_group() -> None:
+    pass
+
+
+@stats_group.command("rebuild", help="Recompute every statistics snapshot now (each active liaison officer's units "
+                                     "and the admins' view, every period) and drop those nobody can view any more.")
+def stats_rebuild() -> None:
+    from datetime import timedelta
+
+    from lawreq import db
+    from lawreq.board.snapshots import refresh
+    from lawreq.core.clock import utcnow
+
+    app = _app()
+    with app.app_context():
+        click.echo(refresh(db.session, utcnow(), timedelta(0)).line())
 
 
 @main.group("demo", help="Helpers for the embedded demo.")

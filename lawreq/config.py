@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     #: Seconds the scheduler adds to the real clock when it decides what is due (0: none). For drills and the
     #: production smoke test only, so a reminder days away is delivered now; the scheduler warns at start.
     "SCHEDULER_CLOCK_OFFSET_SECONDS": 0,
+    #: The scheduler recomputes each statistics snapshot (board.snapshots) once it is this old.
+    "STATISTICS_REFRESH_SECONDS": 300,
+    #: The statistics page shows a snapshot up to this old; an older one (scheduler not running) is computed
+    #: again in the request. Keep it well above STATISTICS_REFRESH_SECONDS.
+    "STATISTICS_MAX_AGE_SECONDS": 1800,
     #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
     #: Without a host, e-mail is off: e-mail reminders are skipped and users get them in-app only.
     "SMTP_HOST": None,

@@ -3,6 +3,7 @@
 from lawreq.answers.models import AnswerFile, IdentifierOutcome
 from lawreq.audit.models import AuditEntry, AuditHead
 from lawreq.auth.models import ApiToken, AuthSession, RecoveryCode, Unit, User, memberships
+from lawreq.board.models import StatisticsSnapshot
 from lawreq.db import Base
 from lawreq.deadlines.models import Deadline, Notification, Reminder
 from lawreq.handoffs.models import WorkflowMessage
@@ -13,5 +14,6 @@ from lawreq.ops.models import RateLimitHit, SchedulerSweep
 __all__ = [
     "AnswerFile", "ApiToken", "Attachment", "AuditEntry", "AuditHead", "AuthSession", "Base", "Case", "Deadline",
     "IdentifierOutcome", "IssuedDocument", "LegalRequest", "Notification", "RateLimitHit", "RecoveryCode",
-    "Reminder", "RequestEvent", "SchedulerSweep", "Unit", "User", "WorkflowMessage", "memberships",
+    "Reminder", "RequestEvent", "SchedulerSweep", "StatisticsSnapshot", "Unit", "User", "WorkflowMessage",
+    "memberships",
 ]

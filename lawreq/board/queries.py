@@ -179,11 +179,14 @@ def _floats(joined: str | None) -> list[float]:
     return list(map(float, joined.split(","))) if joined else []
 
 
-def statistics_selects(user: User, since: datetime, dialect: str) -> tuple[Select, Select]:
+def statistics_selects(user: User, since: datetime, dialect: str, by_unit: bool = False) -> tuple[Select, Select]:
     """The two queries behind :func:`statistics_cells`: totals and durations per (provider, route, country), then
-    the refusals and partial answers, which only the JSON outcome records."""
+    the refusals and partial answers, which only the JSON outcome records; ``by_unit`` puts the unit first in the
+    key (for :func:`statistics_cells_by_unit`)."""
     sent, state = LegalRequest.sent_at, LegalRequest.state
-    key = (LegalRequest.provider_id, LegalRequest.route_id, LegalRequest.addressee_country)
+    key: tuple[Any, ...] = (LegalRequest.provider_id, LegalRequest.route_id, LegalRequest.addressee_country)
+    if by_unit:
+        key = (LegalRequest.unit_id, *key)
     scope = (visible_requests(user), sent.is_not(None), sent >= since)
 
     def durations(end: Any, *conditions: Any) -> Any:
@@ -217,15 +220,36 @@ def statistics_cells(db: Session, user: User, since: datetime) -> list[Cell]:
     carries (an index-only scan on PostgreSQL); the second reads the JSON outcome, for the refused and partially
     fulfilled requests alone.
     """
-    totals, outcomes = statistics_selects(user, since, db.get_bind().dialect.name)
-    counted = db.execute(totals).all()
+    return list(_cells(db, *statistics_selects(user, since, db.get_bind().dialect.name)).values())
+
+
+def statistics_cells_by_unit(db: Session, viewer: User, since: datetime) -> dict[int, list[Cell]]:
+    """:func:`statistics_cells` of every unit ``viewer`` may see, one scan for them all: the cells of a set of
+    units, put together, make exactly the figures of that set (``summarise`` merges the durations and sorts them
+    afresh), so the scheduler computes every officer's scope from one query per period."""
+    by_unit: dict[int, list[Cell]] = defaultdict(list)
+    for (unit, *_), cell in _cells(db, *statistics_selects(viewer, since, db.get_bind().dialect.name,
+                                                           by_unit=True)).items():
+        by_unit[unit].append(cell)
+    return dict(by_unit)
+
+
+def _cells(db: Session, totals: Select, outcomes: Select) -> dict[tuple, Cell]:
+    """The rows of :func:`statistics_selects` as Cells, by their whole key (the last three parts are the cell's
+    provider, route and country)."""
+    width = len(totals.selected_columns) - 5
     refusals: dict[tuple, dict[tuple[object, object], int]] = defaultdict(dict)
     partial_days: dict[tuple, list[float]] = defaultdict(list)
-    for p, r, c, state, refused_by, reason, n, data in db.execute(outcomes):
+    for row in db.execute(outcomes):
+        key, (state, refused_by, reason, n, data) = tuple(row[:width]), row[width:]
         if state == "refused":
-            refusals[(p, r, c)][(refused_by, reason)] = n
+            refusals[key][(refused_by, reason)] = n
         else:
-            partial_days[(p, r, c)].extend(_floats(data))
-    return [Cell(p, r, c, sent=n, fulfilled=fulfilled, lapsed=lapsed, refusals=refusals.get((p, r, c), {}),
-                 ack_days=_floats(acks), data_days=_floats(data) + partial_days.get((p, r, c), []))
-            for p, r, c, n, fulfilled, lapsed, acks, data in counted]
+            partial_days[key].extend(_floats(data))
+    cells = {}
+    for row in db.execute(totals):
+        key, (n, fulfilled, lapsed, acks, data) = tuple(row[:width]), row[width:]
+        p, r, c = key[-3:]
+        cells[key] = Cell(p, r, c, sent=n, fulfilled=fulfilled, lapsed=lapsed, refusals=refusals.get(key, {}),
+                          ack_days=_floats(acks), data_days=_floats(data) + partial_days.get(key, []))
+    return cells

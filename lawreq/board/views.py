@@ -15,18 +15,19 @@ from markupsafe import Markup
 from lawreq import db
 from lawreq.audit.services import record
 from lawreq.auth.decorators import roles_required
-from lawreq.board import charts, csv, queries
+from lawreq.board import charts, csv, queries, snapshots
 from lawreq.board.forms import BoardFilterForm
-from lawreq.board.statistics import DIMENSIONS, GroupStats, rows_for_csv, summarise
+from lawreq.board.statistics import DIMENSIONS, GroupStats, rows_for_csv
 from lawreq.core.clock import utcnow
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, REFUSAL_REASONS, STATES
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 BOARD_ROLES = ("investigator", "liaison_officer", "admin")
-STATS_ROLES = ("liaison_officer", "admin")
+STATS_ROLES = snapshots.STATS_ROLES
 #: Periods the statistics can cover, in days (query string ``days``).
 PERIODS = {90: "last 90 days", 365: "last 12 months", 1825: "last 5 years"}
+assert tuple(PERIODS) == snapshots.PERIOD_DAYS, "the scheduler precomputes exactly the periods the page offers"
 QUICK = ("mark_sent", "acknowledge")
 CHART_ROWS = 12
 
@@ -103,9 +104,10 @@ def _period() -> int:
     return days if days in PERIODS else 365
 
 
-def _stats(days: int) -> dict[str, list[GroupStats]]:
-    cells = queries.statistics_cells(db.session, current_user, utcnow() - timedelta(days=days))
-    return {dimension: summarise(cells, dimension) for dimension in DIMENSIONS}
+def _figures(days: int) -> snapshots.Figures:
+    """The scheduler's snapshot for the viewer's scope when it is recent enough (one row read), else computed now."""
+    max_age = timedelta(seconds=int(current_app.config["STATISTICS_MAX_AGE_SECONDS"]))
+    return snapshots.figures(db.session, current_user, days, utcnow(), max_age)
 
 
 def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:
@@ -133,16 +135,17 @@ def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:
 @roles_required(*STATS_ROLES)
 def statistics():
     days = _period()
-    stats = _stats(days)
+    figures = _figures(days)
+    stats = figures.stats
     return render_template("board/statistics.html", stats=stats, dimensions=DIMENSIONS, periods=PERIODS, days=days,
                            charts={d: _charts(d, s) for d, s in stats.items()}, reasons=REFUSAL_REASONS,
-                           chart_rows=CHART_ROWS)
+                           chart_rows=CHART_ROWS, figures=figures)
 
 
 @bp.route("/statistics.csv")
 @roles_required(*STATS_ROLES)
 def statistics_csv():
     days = _period()
-    body = "".join(csv.stream(rows_for_csv(_stats(days), lambda r: REFUSAL_REASONS.get(r, r))))
+    body = "".join(csv.stream(rows_for_csv(_figures(days).stats, lambda r: REFUSAL_REASONS.get(r, r))))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=lawreq-statistics-{days}d.csv"})

@@ -1,7 +1,7 @@
 """The APScheduler 3 ticker around the reminder sweep.
 
-The scheduler is a dumb clock: one interval job in the in-memory job store, run however late
-(``misfire_grace_time=None``) and never twice at once. All state lives in the reminder rows, so a
+The scheduler is a dumb clock: one interval job in the in-memory job store (and a second one that refreshes the
+statistics snapshots, ``board.snapshots``), run however late (``misfire_grace_time=None``) and never twice at once. All state lives in the reminder rows, so a
 scheduler that was down simply finds everything that became due meanwhile on its next tick, and several
 schedulers running by mistake are harmless. ``create_app`` never builds one: web workers must not tick.
 """
@@ -28,6 +28,7 @@ from lawreq.deadlines.mail import SmtpSender, SmtpSettings, email_enabled
 log = logging.getLogger(__name__)
 
 JOB_ID = "sweep-reminders"
+STATISTICS_JOB_ID = "refresh-statistics"
 
 
 def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
@@ -43,7 +44,33 @@ def build_scheduler(app: Flask, background: bool) -> BaseScheduler:
     scheduler.add_job(_tick, "interval", seconds=int(app.config["SCHEDULER_INTERVAL_SECONDS"]), args=[app],
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
                       next_run_time=utcnow())
+    refresh = int(app.config["STATISTICS_REFRESH_SECONDS"])
+    scheduler.add_job(_refresh_statistics, "interval", seconds=max(min(refresh, 60), 1), args=[app],
+                      id=STATISTICS_JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
+                      misfire_grace_time=None, next_run_time=utcnow())
     return scheduler
+
+
+def refresh_statistics(app: Flask) -> str:
+    """Recompute the statistics snapshots older than ``STATISTICS_REFRESH_SECONDS`` (board.snapshots): the
+    scheduler pays for the scans so that the page's viewers do not."""
+    from lawreq.board.snapshots import refresh
+
+    with app.app_context():
+        try:
+            every = timedelta(seconds=int(app.config["STATISTICS_REFRESH_SECONDS"]))
+            return refresh(db.session, utcnow(), every).line()
+        finally:
+            db.session.remove()
+
+
+def _refresh_statistics(app: Flask) -> None:
+    try:
+        summary = refresh_statistics(app)
+        if not summary.startswith("statistics: 0 "):
+            log.info(summary)
+    except Exception:  # the page computes live meanwhile; the next tick tries again
+        log.exception("statistics refresh failed")
 
 
 def run_sweep(app: Flask) -> str:

@@ -132,3 +132,15 @@ def test_the_page_shows_the_same_figures(client, login, factory, world):
     row = html.split('<th scope="row">google</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
     assert cells == ["4", "4", "0.5", "0.5", "—", "—", "0 %", "75 %", f"{OTHER}: 2<br>{NO_DATA}: 1"]
+
+
+def test_the_schedulers_snapshot_shows_the_same_hand_checked_figures(client, login, factory, world, db_session):
+    from lawreq.board.snapshots import refresh
+
+    officer = factory.user("liaison_officer", units=[world["unit"]])
+    factory.user("admin", units=[])
+    assert refresh(db_session, utcnow(), timedelta(0)).computed == 6  # the officer's unit and every unit, 3 periods
+    login(officer)
+    assert "Figures as of" in client.get("/board/statistics").get_data(as_text=True)
+    rows = _rows(client)
+    assert rows == OFFICER_365 and list(rows) == list(OFFICER_365)

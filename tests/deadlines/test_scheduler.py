@@ -14,14 +14,16 @@ from sqlalchemy import select
 from lawreq import db
 from lawreq.deadlines.mail import SKIPPED_NO_SMTP, SmtpSender
 from lawreq.deadlines.models import Notification, Reminder
-from lawreq.deadlines.scheduler import JOB_ID, build_scheduler, run_sweep, sender_for
+from lawreq.deadlines.scheduler import JOB_ID, STATISTICS_JOB_ID, build_scheduler, run_sweep, sender_for
 from lawreq.deadlines.services import on_transition
 from tests.deadlines.conftest import SENT
 
 
 def test_the_one_sweep_job_runs_however_late_and_never_overlaps(app):
     scheduler = build_scheduler(app, background=True)
-    [job] = scheduler.get_jobs()
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {JOB_ID, STATISTICS_JOB_ID}
+    job = jobs[JOB_ID]
     assert isinstance(scheduler, BackgroundScheduler) and not scheduler.running
     assert job.id == JOB_ID == "sweep-reminders"
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, None)
@@ -29,6 +31,13 @@ def test_the_one_sweep_job_runs_however_late_and_never_overlaps(app):
     assert job.trigger.interval == timedelta(seconds=app.config["SCHEDULER_INTERVAL_SECONDS"])
     start = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
     assert job.trigger.get_next_fire_time(start, start + timedelta(seconds=1)) == start + job.trigger.interval
+
+
+def test_the_statistics_refresh_runs_however_late_and_never_overlaps(app):
+    job = {job.id: job for job in build_scheduler(app, background=True).get_jobs()}[STATISTICS_JOB_ID]
+    assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, None)
+    # ticks at least every minute, so a snapshot is never much older than STATISTICS_REFRESH_SECONDS
+    assert job.trigger.interval == timedelta(seconds=min(app.config["STATISTICS_REFRESH_SECONDS"], 60))
 
 
 def test_the_scheduler_process_blocks(app):

@@ -1,7 +1,7 @@
 """ex-post validation (Reg. (EU) 2023/1543 Art. 4(5)): the approver group that validates an order issued first
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-04
 
 ``legal_requests.validation_authority`` names the approver group (prosecutor, judge) that must validate after the
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0014'
-down_revision = '0010'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import Length, ValidationError
 
 from lawreq.deadlines.offsets import OffsetError, parse_offset
+from lawreq.i18n import lazy_gettext as _l
 
 
 def _offsets(form: FlaskForm, field: StringField) -> None:
@@ -22,14 +23,14 @@ def split_offsets(text: str | None) -> list[str]:
 
 
 class ReminderSettingsForm(FlaskForm):
-    email = BooleanField("E-mail")
-    in_app = BooleanField("In-app notification")
+    email = BooleanField(_l("E-mail"))
+    in_app = BooleanField(_l("In-app notification"))
     day_offsets = StringField(
-        "Reminders for periods of days", validators=[Length(max=200), _offsets],
-        description="Before (-) or after the deadline, as ISO 8601 durations, comma-separated: -P3D, -P1D, PT0S")
+        _l("Reminders for periods of days"), validators=[Length(max=200), _offsets],
+        description=_l("Before (-) or after the deadline, as ISO 8601 durations, comma-separated: -P3D, -P1D, PT0S"))
     hour_offsets = StringField(
-        "Reminders for periods of hours", validators=[Length(max=200), _offsets],
-        description="For emergency periods such as 8 hours: -PT2H, PT0S")
+        _l("Reminders for periods of hours"), validators=[Length(max=200), _offsets],
+        description=_l("For emergency periods such as 8 hours: -PT2H, PT0S"))
 
     def validate_in_app(self, field: BooleanField) -> None:
         if not (self.email.data or field.data):

@@ -35,6 +35,7 @@ from lawreq.legal_requests import review
 from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
 from lawreq.legal_requests.wizard import DATA_CATEGORIES
 from lawreq.web.choices import choices
+from lawreq.i18n import lazy_gettext as _l
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 #: IdentifierError.field → the form field showing the message.
@@ -63,31 +64,31 @@ class MultiCheckboxField(SelectMultipleField):
 
 class WizardForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
-    back = SubmitField("Back")
-    save = SubmitField("Save and continue")
+    back = SubmitField(_l("Back"))
+    save = SubmitField(_l("Save and continue"))
 
 
 # --- 1. target and identifiers ---------------------------------------------------------------------------------
 class IdentifierForm(Form):
     """One identifier row (a sub-form: the page's CSRF token covers it)."""
 
-    kind = SelectField("Type", choices=choices(TYPES.items()), default="username")
-    value = StringField("Value", validators=[Optional(), Length(max=500)])
-    port = StringField("Source port", validators=[Optional(), Length(max=5)],
-                       description="For IP addresses shared behind carrier-grade NAT.")
-    timestamp = StringField("Time used", validators=[Optional(), Length(max=40)],
-                            description="For IP addresses: e.g. 2026-11-20 14:03:22.")
-    zone = SelectField("Time zone of that time", validators=[Optional()], default="")
+    kind = SelectField(_l("Type"), choices=choices(TYPES.items()), default="username")
+    value = StringField(_l("Value"), validators=[Optional(), Length(max=500)])
+    port = StringField(_l("Source port"), validators=[Optional(), Length(max=5)],
+                       description=_l("For IP addresses shared behind carrier-grade NAT."))
+    timestamp = StringField(_l("Time used"), validators=[Optional(), Length(max=40)],
+                            description=_l("For IP addresses: e.g. 2026-11-20 14:03:22."))
+    zone = SelectField(_l("Time zone of that time"), validators=[Optional()], default="")
 
 
 class TargetForm(WizardForm):
-    provider = StringField("Provider or service", validators=[
-        DataRequired(message="Name the provider or one of its services (e.g. Instagram)."), Length(max=120)],
-        description="Search by company or service name: “Instagram” finds Meta Platforms.")
-    period_start = DateField("Period of interest: from", validators=[Optional()])
-    period_end = DateField("Period of interest: to", validators=[Optional()])
+    provider = StringField(_l("Provider or service"), validators=[
+        DataRequired(message=_l("Name the provider or one of its services (e.g. Instagram).")), Length(max=120)],
+        description=_l("Search by company or service name: “Instagram” finds Meta Platforms."))
+    period_start = DateField(_l("Period of interest: from"), validators=[Optional()])
+    period_end = DateField(_l("Period of interest: to"), validators=[Optional()])
     identifiers = FieldList(FormField(IdentifierForm), min_entries=2, max_entries=20)
-    add_identifier = SubmitField("Add another identifier")
+    add_identifier = SubmitField(_l("Add another identifier"))
 
     def __init__(self, *args: Any, rules: Any, zones: list[str], categories: list[str], today: date,
                  **kwargs: Any) -> None:
@@ -173,8 +174,8 @@ def _date(value: Any) -> date | None:
 
 # --- 2. data categories ----------------------------------------------------------------------------------------
 class DataForm(WizardForm):
-    data_categories = MultiCheckboxField("Data requested", choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
-                                         validators=[DataRequired(message="Choose at least one data category.")])
+    data_categories = MultiCheckboxField(_l("Data requested"), choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
+                                         validators=[DataRequired(message=_l("Choose at least one data category."))])
 
     def __init__(self, *args: Any, rules: Any, provider: Any, period_start: date | None, today: date,
                  **kwargs: Any) -> None:
@@ -192,19 +193,19 @@ class DataForm(WizardForm):
 
 # --- 3. urgency ------------------------------------------------------------------------------------------------
 class UrgencyForm(WizardForm):
-    emergency = BooleanField("This is an emergency: there is an imminent threat to a person's life or physical "
-                             "integrity")
+    emergency = BooleanField(_l("This is an emergency: there is an imminent threat to a person's life or physical "
+                             "integrity"))
     emergency_justification = TextAreaField(
-        "The imminent threat", validators=[
-            RequiredIf("emergency", "Describe the imminent threat to life or physical integrity that makes this an "
-                                    "emergency, or untick “emergency”."), Length(max=4000)],
-        description="Who is at risk, of what, and why it cannot wait for the normal deadline.")
+        _l("The imminent threat"), validators=[
+            RequiredIf("emergency", _l("Describe the imminent threat to life or physical integrity that makes this an "
+                                    "emergency, or untick “emergency”.")), Length(max=4000)],
+        description=_l("Who is at risk, of what, and why it cannot wait for the normal deadline."))
 
 
 # --- 4. route --------------------------------------------------------------------------------------------------
 class RouteForm(WizardForm):
-    route = RadioField("Route", validate_choice=False)
-    save = SubmitField("Use this route")
+    route = RadioField(_l("Route"), validate_choice=False)
+    save = SubmitField(_l("Use this route"))
 
     def __init__(self, *args: Any, routes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -297,7 +298,7 @@ class ReviewForm(WizardForm):
     """One accept box and reason per acceptable risk; ``for_risks`` builds the class for the draft's risks."""
 
     risks: tuple[Any, ...] = ()
-    save = SubmitField("Submit for approval")
+    save = SubmitField(_l("Submit for approval"))
 
     @classmethod
     def for_risks(cls, risks: list[Any], *, needs_approval: bool, **kwargs: Any) -> ReviewForm:
@@ -339,14 +340,14 @@ class ReviewForm(WizardForm):
 class FollowUpForm(FlaskForm):
     """A chained request: from a preservation nothing to add; from an answer, the identifier it revealed."""
 
-    kind = SelectField("Type of the new identifier", choices=choices(TYPES.items()), default="ip")
-    value = StringField("New identifier (from the answer)", validators=[Optional(), Length(max=500)])
-    port = StringField("Source port", validators=[Optional(), Length(max=5)])
-    timestamp = StringField("Time used", validators=[Optional(), Length(max=40)],
-                            description="e.g. 2026-11-20 14:03:22")
-    zone = SelectField("Time zone of that time", validators=[Optional()], default="")
-    provider = StringField("Next provider or ISP, if known", validators=[Optional(), Length(max=120)])
-    submit = SubmitField("Start the follow-up request")
+    kind = SelectField(_l("Type of the new identifier"), choices=choices(TYPES.items()), default="ip")
+    value = StringField(_l("New identifier (from the answer)"), validators=[Optional(), Length(max=500)])
+    port = StringField(_l("Source port"), validators=[Optional(), Length(max=5)])
+    timestamp = StringField(_l("Time used"), validators=[Optional(), Length(max=40)],
+                            description=_l("e.g. 2026-11-20 14:03:22"))
+    zone = SelectField(_l("Time zone of that time"), validators=[Optional()], default="")
+    provider = StringField(_l("Next provider or ISP, if known"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Start the follow-up request"))
 
     def __init__(self, *args: Any, from_preservation: bool, rules: Any, zones: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

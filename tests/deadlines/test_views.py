@@ -116,7 +116,7 @@ def test_the_ledger_shows_each_running_preservation_and_extends_it_once(client, 
 
     page = client.get("/preservations").get_data(as_text=True)
     assert eu.reference in page and us.reference in page
-    assert "P30D more (1 left)" in page and "P90D more" in page
+    assert "30 days more (1 left)" in page and "90 days more" in page
     assert f"/requests/{eu.id}/follow-up" in page
     assert re.search(r'class="days-left">5[89]<', page)  # 60 days from yesterday
 

@@ -50,7 +50,7 @@ def test_route_step_ranks_by_the_units_median(start, factory, case, investigator
     wiz = start()
     wiz.post("target", TARGET)
     html = wiz.page("route").get_data(as_text=True)
-    assert "your unit's median: 0.5 d" in html
+    assert "your unit's median: 12 hours" in html
     assert html.index('value="us-voluntary-disclosure"') < html.index('value="eu-epoc"')
     closed = html.index("Closed routes")
     assert html.index('value="eu-epoc"') < closed

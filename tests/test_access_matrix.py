@@ -31,6 +31,8 @@ ACCESS: dict[str, tuple[str, dict[str, object]]] = {
     "auth.logout": ("POST", {"anon": "login", "investigator": "login"}),
     "auth.account": ("GET", ALL_OK),
     "auth.end_other_sessions": ("POST", {"anon": "login", "investigator": "ok"}),
+    # the matrix posts no language: the form answers 400 with its error (tests/i18n has the real choice)
+    "auth.set_language": ("POST", {"anon": "login", "investigator": 400}),
     # the world's users have no temporary password: the page sends them home (tests/auth/test_forced_password_change.py)
     "auth.choose_password": ("GET", {r: 302 for r in ROLES if r != "anon"} | {"anon": "login"}),
     # the world's users have no second factor: nothing to back up (tests/auth/test_recovery_codes.py has the rest)

@@ -32,9 +32,11 @@ from lawreq.admin.services import UNIT_FIELDS, known_timezones
 from lawreq.auth.models import AUTHORITY_TYPES, ROLES, Unit
 from lawreq.web.choices import choices
 from lawreq.i18n import lazy_gettext as _l
+from lawreq.i18n import _
+from lawreq.web.terms import TERMS
 
-ROLE_LABELS = {r: r.replace("_", " ").capitalize() for r in ROLES}
-AUTHORITY_LABELS = {a: a.replace("_", " ").capitalize() for a in AUTHORITY_TYPES}
+ROLE_LABELS = {r: TERMS[r] for r in ROLES}
+AUTHORITY_LABELS = {a: TERMS[a] for a in AUTHORITY_TYPES}
 _EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address."))
 
 
@@ -45,7 +47,7 @@ def _unit_choices(units: Iterable[Unit]) -> list:
 def _known(what: str) -> Any:
     def check(form: Form, field: SelectField) -> None:
         if field.data and field.data not in {c.value for c in field.choices}:
-            raise ValidationError(f"Unknown {what} {field.data!r}: pick one from the list.")
+            raise ValidationError(_("Unknown %(what)s %(value)r: pick one from the list.", what=what, value=field.data))
     return check
 
 
@@ -54,14 +56,14 @@ class UserFilterForm(Form):
 
     q = StringField(_l("Name or e-mail"), validators=[Length(max=100, message=_l("Search: at most 100 characters."))])
     role = SelectField(_l("Role"), validate_choice=False, validators=[_known("role")],
-                       choices=choices([("", "Any role"), *ROLE_LABELS.items()]))
+                       choices=choices([("", _l("Any role")), *ROLE_LABELS.items()]))
     unit = SelectField(_l("Unit"), validate_choice=False, validators=[_known("unit")])
     status = SelectField(_l("Status"), validate_choice=False, validators=[_known("status")],
-                         choices=choices([("", "Any status"), *STATUSES.items()]))
+                         choices=choices([("", _l("Any status")), *STATUSES.items()]))
 
     def __init__(self, formdata: Any, *, units: Iterable[Unit]) -> None:
         super().__init__(formdata)
-        self.unit.choices = [*choices([("", "Any unit")]), *_unit_choices(units)]
+        self.unit.choices = [*choices([("", _l("Any unit"))]), *_unit_choices(units)]
 
     def filters(self) -> UserFilters:
         return UserFilters(q=(self.q.data or "").strip(), role=self.role.data or "", unit=self.unit.data or "",
@@ -71,7 +73,7 @@ class UserFilterForm(Form):
 class _AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the person's name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
-    authority_type = SelectField(_l("Authority"), choices=choices([("", "— not an approver —"),
+    authority_type = SelectField(_l("Authority"), choices=choices([("", _l("— not an approver —")),
                                                                *AUTHORITY_LABELS.items()]),
                                  description=_l("Approvers only: the authority in whose name they approve."))
     units = SelectMultipleField(_l("Units"), widget=widgets.ListWidget(prefix_label=False),
@@ -129,7 +131,7 @@ class UnitForm(FlaskForm):
 
     def __init__(self, *args: Any, countries: Iterable[tuple[str, str]], new: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = choices([("", "— choose —"), *countries])
+        self.country.choices = choices([("", _l("— choose —")), *countries])
         if not new:
             del self.code
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
-
 from lawreq.i18n import lazy_gettext as _l
+
 
 
 class LoginForm(FlaskForm):

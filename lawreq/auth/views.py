@@ -9,7 +9,7 @@ from lawreq import db
 from lawreq.audit.services import record
 from lawreq.auth import recovery, sessions, totp
 from lawreq.auth.decorators import public, require, roles_required
-from lawreq.auth.forms import (ConfirmForm, LoginForm, NewPasswordForm, PasswordChangeForm, RecoveryCodeForm,
+from lawreq.auth.forms import (ConfirmForm, LanguageForm, LoginForm, NewPasswordForm, PasswordChangeForm, RecoveryCodeForm,
                                RecoveryRegenerateForm, TotpForm)
 from lawreq.auth.models import AuthSession, User
 from lawreq.auth.passwords import check_password
@@ -19,6 +19,7 @@ from lawreq.auth.services import (GENERIC_FAILURE, authenticate, count_failure, 
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.notifications import notify
 from lawreq.extensions import login_throttle
+from lawreq.i18n import _, ngettext
 
 bp = Blueprint("auth", __name__)
 
@@ -155,9 +156,9 @@ def recovery_check():
                    message=f"A recovery code was used to sign in to your account; {left} left. If that was not "
                            "you, tell an administrator at once.")
             db.session.commit()
-            flash(f"You signed in with a recovery code: {left} left. If you lost your authenticator, ask an "
-                  "administrator to reset your second factor; otherwise make a new set on your account page.",
-                  "warning")
+            flash(_("You signed in with a recovery code: %(left)s left. If you lost your authenticator, ask an "
+                    "administrator to reset your second factor; otherwise make a new set on your account page.",
+                    left=left), "warning")
             return redirect(_onward_url(user))
         ended = _factor_failed(user, "login.recovery_code_failed", "login.recovery_code_locked")
         if ended is not None:
@@ -211,7 +212,7 @@ def choose_password():
             killed = sessions.revoke_all(user.id, except_sid=session.get(sessions.SESSION_KEY))
             _audit("account.password_changed", actor=user, replaced_temporary=True, other_sessions_ended=killed)
             db.session.commit()
-            flash("Your new password is set; the temporary one no longer works.", "success")
+            flash(_("Your new password is set; the temporary one no longer works."), "success")
             return redirect(session.pop("next", url_for("web.home")))
     return render_template("auth/choose_password.html", form=form, error=error), \
         400 if error or form.errors else 200
@@ -224,7 +225,7 @@ def logout():
         _audit("logout", actor=current_user._get_current_object())
     sessions.end()
     db.session.commit()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -234,9 +235,9 @@ def account():
     form = PasswordChangeForm()
     error = None
     if form.validate_on_submit():
-        ok, _ = check_password(current_user.password_hash, form.current.data,
+        ok, __ = check_password(current_user.password_hash, form.current.data,
                                current_app.config["PASSWORD_HASH_PROFILE"])
-        problems = ["The current password is wrong."] if not ok else \
+        problems = [_("The current password is wrong.")] if not ok else \
             set_password(current_user, form.new.data, current_app.config, utcnow())
         if problems:
             error = " ".join(problems)
@@ -244,7 +245,7 @@ def account():
             killed = sessions.revoke_all(current_user.id, except_sid=session.get(sessions.SESSION_KEY))
             _audit("account.password_changed", actor=current_user._get_current_object(), other_sessions_ended=killed)
             db.session.commit()
-            flash("Password changed. Your other sessions were ended.", "success")
+            flash(_("Password changed. Your other sessions were ended."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(form=form, error=error)
 
@@ -253,6 +254,7 @@ def _account_page(status: int = 200, **context):
     user = current_user._get_current_object()
     context.setdefault("form", PasswordChangeForm(formdata=None))
     context.setdefault("recovery_form", RecoveryRegenerateForm(formdata=None))
+    context.setdefault("language_form", language_form(formdata=None))
     return render_template("auth/account.html", confirm=ConfirmForm(), sessions=sessions.active_sessions(user.id),
                            recovery=recovery_status(db.session, user) if user.totp_secret else None,
                            **{"error": None, "recovery_error": None, **context}), status
@@ -268,7 +270,7 @@ def regenerate_recovery_codes():
     if not form.validate_on_submit():
         return _account_page(recovery_form=form, status=400)
     now = utcnow()
-    password_ok, _ = check_password(user.password_hash, form.password.data,
+    password_ok, __ = check_password(user.password_hash, form.password.data,
                                     current_app.config["PASSWORD_HASH_PROFILE"])
     step = totp.verify(user.totp_secret, form.totp.data, user.totp_last_timecode, now)
     if not password_ok or step is None:
@@ -285,6 +287,34 @@ def regenerate_recovery_codes():
     return _show_codes(codes, continue_url=url_for("auth.account"))
 
 
+@bp.route("/account/language", methods=["POST"])
+@roles_required()
+def set_language():
+    """The interface language of this account (empty: follow the browser)."""
+    form = language_form()
+    if not form.validate_on_submit():
+        return _account_page(language_form=form, status=400)
+    user = current_user._get_current_object()
+    before, user.locale = user.locale, form.locale.data or None
+    _audit("account.locale_changed", actor=user, before=before, after=user.locale)
+    db.session.commit()
+    flash(_("Interface language saved."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def language_form(**kwargs):
+    from babel import Locale
+
+    from lawreq.i18n import languages
+
+    form = LanguageForm(**kwargs)
+    form.locale.choices = [("", _("Follow my browser"))] + [
+        (code, Locale.parse(code).get_display_name(code).capitalize()) for code in languages()]
+    if kwargs.get("formdata", True) is None:
+        form.locale.data = current_user.locale or ""
+    return form
+
+
 @bp.route("/account/sessions/end-others", methods=["POST"])
 @roles_required()
 def end_other_sessions():
@@ -293,5 +323,5 @@ def end_other_sessions():
         killed = sessions.revoke_all(current_user.id, except_sid=session.get(sessions.SESSION_KEY))
         _audit("account.sessions_ended", actor=current_user._get_current_object(), count=killed)
         db.session.commit()
-        flash(f"{killed} other session(s) ended.", "success")
+        flash(ngettext("%(num)s other session ended.", "%(num)s other sessions ended.", killed), "success")
     return redirect(url_for("auth.account"))

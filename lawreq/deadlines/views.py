@@ -19,6 +19,7 @@ from lawreq.deadlines.offsets import format_offset
 from lawreq.deadlines.queries import preservation_ledger, token_hash, user_for_feed, watched_deadlines
 from lawreq.deadlines.services import DeadlineSetupError, alert_at, parse_preferences, preferences_of
 from lawreq.legal_requests.queries import request_or_404
+from lawreq.i18n import _, ngettext
 
 bp = Blueprint("deadlines", __name__)
 UNIT_ROLES = ("investigator", "liaison_officer", "admin")
@@ -45,7 +46,7 @@ def mark_read(notification_id: int):
 def mark_all_read():
     count = notifications.mark_read(db.session, current_user.id, utcnow())
     db.session.commit()
-    flash(f"{count} notification{'s' * (count != 1)} marked as read.", "info")
+    flash(ngettext("%(num)s notification marked as read.", "%(num)s notifications marked as read.", count), "info")
     return redirect(url_for("deadlines.notifications"))
 
 
@@ -67,7 +68,7 @@ def settings():
             "hour_offsets": split_offsets(form.hour_offsets.data)})
         user.preferences = {**(user.preferences or {}), "reminders": chosen.to_json()}
         db.session.commit()
-        flash("Reminder settings saved; they apply to deadlines that start from now on.", "success")
+        flash(_("Reminder settings saved; they apply to deadlines that start from now on."), "success")
         return redirect(url_for("deadlines.settings"))
     return render_template("deadlines/settings.html", form=form, has_feed=bool(user.ical_token_hash),
                            feed_url=None, email_on=email_enabled(current_app.config))
@@ -101,7 +102,7 @@ def revoke_calendar_token():
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=user, action="calendar_token.revoke",
            obj=user)
     db.session.commit()
-    flash("Calendar feed address revoked.", "info")
+    flash(_("Calendar feed address revoked."), "info")
     return redirect(url_for("deadlines.settings"))
 
 
@@ -141,10 +142,11 @@ def extend_preservation(request_id: int):
         services.transition(db.session, ctx, req, "extend_preservation")
     except (DeadlineSetupError, TransitionError) as exc:
         db.session.rollback()
-        flash(f"{req.reference}: not extended: {exc}", "error")
+        flash(_("%(reference)s: not extended: %(reason)s", reference=req.reference, reason=exc), "error")
     except services.NotPermitted:
         abort(403)
     else:
         db.session.commit()
-        flash(f"{req.reference}: preservation extended; send the extension request to the provider now.", "success")
+        flash(_("%(reference)s: preservation extended; send the extension request to the provider now.",
+                reference=req.reference), "success")
     return redirect(url_for("deadlines.preservations"))

@@ -98,7 +98,7 @@ class TargetForm(WizardForm):
         self.normalised: list[Identifier] = []
         self.warnings: list[str] = []
         for entry in self.identifiers:
-            entry.form.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+            entry.form.zone.choices = choices([("", _l("— choose —")), *((z, z) for z in zones)])
 
     def validate_provider(self, field: Field) -> None:
         found = self.rules.find_providers(field.data or "")
@@ -359,7 +359,7 @@ class FollowUpForm(FlaskForm):
                 delattr(self, name)
             self.submit.label.text = "Start the follow-up production order"
         else:
-            self.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+            self.zone.choices = choices([("", _l("— choose —")), *((z, z) for z in zones)])
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)

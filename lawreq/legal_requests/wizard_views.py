@@ -34,10 +34,14 @@ from lawreq.legal_requests.wizard_forms import (
 )
 from lawreq.rules import FACT_KEYS, Facts, FactsError, evaluate, find_route
 from lawreq.workflow.states import TransitionError
+from lawreq.core.text import N_
+from lawreq.i18n import _
+from lawreq.web.formatting import tr
+from lawreq.web.terms import term
 
 bp = Blueprint("wizard", __name__)
 EDITORS = ("investigator", "admin")
-CONFLICT = ("Someone else saved this draft while you were editing it; their version is now stored. Your answers "
+CONFLICT = N_("Someone else saved this draft while you were editing it; their version is now stored. Your answers "
             "below are not saved yet: check them and save again to replace theirs.")
 #: Follow-ups: a preservation leads to production; an answer (data received) to the next provider.
 PRESERVATION_KINDS = ("preservation_order", "preservation_request")
@@ -86,11 +90,11 @@ def step(request_id: int, step: str) -> Any:
         abort(404)
     req = request_or_404(db.session, current_user, request_id)
     if not permissions.can_edit(current_user, req):
-        flash(f"{req.reference} is {req.state.replace('_', ' ')}: it can no longer be edited.", "info")
+        flash(_("%(reference)s is %(state)s: it can no longer be edited.", reference=req.reference, state=term(req.state)), "info")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     blocked = wizard.first_blocked(step, req.facts, req.route_id)
     if blocked:
-        flash(f"Complete “{wizard.STEPS[wizard.index(blocked)].label}” first.", "info")
+        flash(_("Complete “%(step)s” first.", step=tr(wizard.STEPS[wizard.index(blocked)].label)), "info")
         return redirect(url_for(".step", request_id=req.id, step=blocked))
     return _STEP_VIEWS[step](req)
 
@@ -133,11 +137,11 @@ def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], di
             response = _save(req, step_id, form, **changes())
             if response is not None:
                 for warning in getattr(form, "warnings", []):
-                    flash(warning, "warning")
+                    flash(tr(warning), "warning")
                 return response
-            return render(CONFLICT)
+            return render(tr(CONFLICT))
         if form.back.data:
-            flash("Your changes on that step were incomplete and were not saved.", "warning")
+            flash(_("Your changes on that step were incomplete and were not saved."), "warning")
             return redirect(url_for(".step", request_id=req.id, step=wizard.previous_step(step_id)))
     return render(None)
 
@@ -160,7 +164,7 @@ def _target(req: LegalRequest) -> Any:
 
     def changes() -> dict[str, Any]:
         if req.provider_id and req.provider_id != form.found.id and req.route_id:
-            flash("You changed the provider: choose the route again.", "warning")
+            flash(_("You changed the provider: choose the route again."), "warning")
         period = {"start": _iso(form.period_start.data), "end": _iso(form.period_end.data)}
         identifiers = [i.to_dict() for i in form.normalised]
         form.warnings += [f"Already requested: {m.value} is in open request {m.reference}. Coordinate before "
@@ -228,7 +232,7 @@ def _period_start(req: LegalRequest) -> date | None:
 def _details(req: LegalRequest) -> Any:
     route = chosen_route(req)
     if route is None or not route.available:
-        flash("The chosen route is not open for the draft's current facts: choose a route again.", "warning")
+        flash(_("The chosen route is not open for the draft's current facts: choose a route again."), "warning")
         return redirect(url_for(".step", request_id=req.id, step="route"))
     form = DetailsForm.for_route(route, emergency=req.emergency, zone=_unit_zone(req), version=str(req.version))
     if not form.is_submitted():
@@ -251,12 +255,12 @@ def _review(req: LegalRequest) -> Any:
     if form.is_submitted() and form.validate():
         if form.back.data or form.unresolved():
             if not form.back.data:
-                flash("Fix or accept each risk before submitting: "
-                      + "; ".join(r.title for r in form.unresolved()) + ".", "error")
-            return _save(req, "review", form, details={"accepted_risks": form.accepted()}) or render(CONFLICT)
+                flash(_("Fix or accept each risk before submitting: %(risks)s.",
+                        risks="; ".join(tr(r.title) for r in form.unresolved())), "error")
+            return _save(req, "review", form, details={"accepted_risks": form.accepted()}) or render(tr(CONFLICT))
         return _submit(req, form)
     if form.is_submitted() and form.back.data:
-        flash("Your changes on that step were incomplete and were not saved.", "warning")
+        flash(_("Your changes on that step were incomplete and were not saved."), "warning")
         return redirect(url_for(".step", request_id=req.id, step="details"))
     return render(None)
 
@@ -283,16 +287,18 @@ def _submit(req: LegalRequest, form: ReviewForm) -> Any:
         db.session.commit()
     except (services.ConflictError, StaleDataError):
         db.session.rollback()
-        flash(CONFLICT, "error")
+        flash(tr(CONFLICT), "error")
         return redirect(url_for(".step", request_id=req.id, step="review"))
     except (TransitionError, services.NotPermitted) as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for(".step", request_id=req.id, step="review"))
     if req.state == "awaiting_approval":
-        flash(f"{req.reference} was sent for approval to the {req.approval_authority.replace('_', ' ')}.", "success")
+        flash(_("%(reference)s was sent for approval to the %(authority)s.", reference=req.reference,
+                authority=term(req.approval_authority)), "success")
     else:
-        flash(f"{req.reference} is approved: your authority may issue it without further approval.", "success")
+        flash(_("%(reference)s is approved: your authority may issue it without further approval.",
+                reference=req.reference), "success")
     return redirect(url_for("legal_requests.detail", request_id=req.id))
 
 
@@ -330,14 +336,14 @@ def follow_up(request_id: int) -> Any:
     parent = request_or_404(db.session, current_user, request_id)
     kind = follow_up_kind(parent)
     if kind is None:
-        flash("A follow-up starts from a preservation in force or from an answer with data.", "info")
+        flash(_("A follow-up starts from a preservation in force or from an answer with data."), "info")
         return redirect(url_for("legal_requests.detail", request_id=parent.id))
     form = FollowUpForm(from_preservation=kind == "preservation", rules=_rules(), zones=_zones())
     if not form.validate_on_submit():
         return render_template("legal_requests/wizard/follow_up.html", parent=parent, form=form, kind=kind)
     child = _start_follow_up(parent, kind, form)
     db.session.commit()
-    flash(f"{child.reference} started as a follow-up to {parent.reference}.", "success")
+    flash(_("%(child)s started as a follow-up to %(parent)s.", child=child.reference, parent=parent.reference), "success")
     return redirect(url_for(".step", request_id=child.id, step=child.wizard_step))
 
 

@@ -284,3 +284,19 @@ FILTERS = {
     "action_label": term, "upper_first": upper_first, "aspect_label": aspect_label, "fact_scalar": fact_scalar, "stat_key": stat_key,
     "state_label": state_label, "refusal_reason": refusal_reason, "confidence_help": confidence_help,
 }
+
+
+def tr(value: Any) -> str:
+    """A pure module's message (``N_``/``T``, lawreq.core.text) in the viewer's language."""
+    from flask_babel import gettext
+
+    from lawreq.core.text import Msg
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Msg):
+        return gettext(value.msgid, **value.params) if value.params else gettext(value.msgid)
+    return gettext(str(value))
+
+
+FILTERS["tr"] = tr

@@ -61,6 +61,7 @@ TERMS = {
     "request_languages": _l("languages accepted for incoming requests"),
     "eevidence_languages": _l("languages accepted for EPOC / EPOC-PR"), "membership": _l("membership"),
     "contact": _l("contact"), "domestic": _l("domestic procedure"), "retention": _l("retention"),
+    "period": _l("period"), "note": _l("note"),
     # history events that are not actions
     "created": _l("created"), "edited": _l("edited"), "updated": _l("updated"), "document_generated": _l("document generated"),
 }

@@ -80,3 +80,21 @@ def test_the_compiled_catalogue_is_present_and_fresh(po):
 def test_the_non_english_catalogues_say_they_are_machine_assisted(lang):
     text = (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
     assert "MACHINE-ASSISTED TRANSLATION" in text.split("msgid")[0]
+
+
+@pytest.mark.parametrize("lang", [code for code in KNOWN if code != "en"])
+def test_legal_terms_are_worded_as_in_the_pdf_labels(lang):
+    """One glossary (lawreq/glossary.py): the interface says what the forms print, for every translated term."""
+    import json
+
+    from lawreq.glossary import GLOSSARY
+    from lawreq.pdf.labels import CATALOGUE_DIR
+
+    labels = json.loads((CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))["labels"]
+    catalogue = _catalogue(lang)
+    drift = []
+    for message, key in GLOSSARY.items():
+        entry = catalogue.get(message)
+        if entry is not None and entry.string and entry.string.casefold() != labels[key].casefold():
+            drift.append((message, entry.string, labels[key]))
+    assert drift == []

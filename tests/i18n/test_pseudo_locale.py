@@ -125,9 +125,19 @@ def _is_data(piece: str, data: set[str]) -> bool:
     return len(parts) > 1 and all(_is_data(part, data) for part in parts)
 
 
+def _unwrap(html: str) -> str:
+    """Drop the text of every ⟦…⟧ span, keeping the markup a ``{% trans %}`` message carries, innermost first."""
+    pattern = re.compile(f"{OPEN}([^{OPEN}{CLOSE}]*){CLOSE}")
+    while True:
+        new = pattern.sub(lambda m: "\0" + "".join(re.findall(r"<[^>]*>", m.group(1))) + "\0", html)
+        if new == html:
+            return new
+        html = new
+
+
 def _leftovers(html: str, data: set[str]) -> list[str]:
     parser = Texts()
-    parser.feed(html)
+    parser.feed(_unwrap(html))
     bad = []
     for text in parser.found:
         for piece in _strip_wrapped(text):

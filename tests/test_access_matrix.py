@@ -15,7 +15,7 @@ from lawreq.core.clock import utcnow
 from tests.conftest import csrf_from
 
 ROLES = ("anon", "investigator", "approver", "liaison_officer", "rules_maintainer", "admin", "other_unit")
-PUBLIC = {"static", "web.health", "web.index", "auth.login", "auth.totp_check", "auth.totp_setup", "auth.logout",
+PUBLIC = {"static", "web.health", "web.index", "web.favicon", "auth.login", "auth.totp_check", "auth.totp_setup", "auth.logout",
           "auth.recovery_check"}
 
 # endpoint -> (method, {role: expected})
@@ -23,6 +23,7 @@ ALL_OK = {r: 200 for r in ROLES if r != "anon"} | {"anon": "login"}
 ACCESS: dict[str, tuple[str, dict[str, object]]] = {
     "web.index": ("GET", {"anon": "login", "investigator": 302}),
     "web.health": ("GET", {"anon": 200}),
+    "web.favicon": ("GET", {"anon": 301, "investigator": 301}),
     "web.home": ("GET", ALL_OK),
     "auth.login": ("GET", {"anon": 200, "investigator": 302}),
     "auth.totp_check": ("GET", {"anon": "login"}),

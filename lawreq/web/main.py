@@ -27,6 +27,13 @@ def health():
     return {"status": "ok", "rules_version": current_app.extensions["lawreq.rules"].version}
 
 
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer with the packaged icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/")
 @public
 def index():

@@ -67,7 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "DEMO": False,
     #: Interface languages this instance offers (codes of lawreq/translations/; English is the source text).
     #: A user's choice on the account page wins, then the browser's Accept-Language, then DEFAULT_LOCALE.
-    "LANGUAGES": ["en", "de", "fr", "es", "it", "nl", "sv", "fi"],
+    "LANGUAGES": ["en", "de", "fr", "fi", "sv", "nl", "es", "it", "pl"],
     #: The language for a visitor whose browser asks for none of LANGUAGES (must be one of them).
     "DEFAULT_LOCALE": "en",
     "WTF_CSRF_TIME_LIMIT": 3600,

@@ -35,6 +35,7 @@ from lawreq.legal_requests import review
 from lawreq.legal_requests.identifiers import TYPES, Identifier, IdentifierError, accepted_types, normalise
 from lawreq.legal_requests.wizard import DATA_CATEGORIES
 from lawreq.web.choices import choices
+from lawreq.i18n import _
 from lawreq.i18n import lazy_gettext as _l
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -108,13 +109,13 @@ class TargetForm(WizardForm):
             self.found = exact[0] if len(exact) == 1 else found[0]
             return
         if not found:
-            raise ValidationError(f"No provider matches “{field.data}”. Try the company or the service name.")
+            raise ValidationError(_("No provider matches “%(name)s”. Try the company or the service name.", name=field.data))
         raise ValidationError(f"“{field.data}” matches several providers: "
                               f"{', '.join(p.name for p in found[:8])}. Type one of these names.")
 
     def validate_period_end(self, field: Field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:
-            raise ValidationError("The end of the period is before its start.")
+            raise ValidationError(_("The end of the period is before its start."))
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
@@ -134,7 +135,7 @@ class TargetForm(WizardForm):
                 valid = False
         if valid and not self.normalised:
             self.identifiers[0].form.value.errors.append(
-                "Give at least one identifier of the account (e.g. a username or a numeric id).")
+                _("Give at least one identifier of the account (e.g. a username or a numeric id)."))
             valid = False
         if valid:
             self.warnings = [n.text for n in review.retention_notes(
@@ -214,9 +215,9 @@ class RouteForm(WizardForm):
 
     def validate_route(self, field: Field) -> None:
         if not field.data:
-            raise ValidationError("Choose one of the open routes.")
+            raise ValidationError(_("Choose one of the open routes."))
         if field.data not in self.open_ids:
-            raise ValidationError("That route is not open for these facts: choose one of the open routes.")
+            raise ValidationError(_("That route is not open for these facts: choose one of the open routes."))
 
 
 # --- 5. the route's own fields ---------------------------------------------------------------------------------
@@ -272,7 +273,7 @@ def _period_edge(day: str | None, end: bool = False) -> str | None:
 
 
 def _field(spec: Any, route: Any) -> Field:
-    validators: list[Any] = [DataRequired(message=f"“{spec.label}” is required for this route.")] \
+    validators: list[Any] = [DataRequired(message=_l("“%(field)s” is required for this route.", field=spec.label))] \
         if spec.required else [Optional()]
     kw = {"label": spec.label, "validators": validators, "description": spec.help}
     if spec.type == "textarea":
@@ -283,11 +284,11 @@ def _field(spec: Any, route: Any) -> Field:
         return DateTimeLocalField(**kw, format=LOCAL_FORMAT)
     if spec.type == "boolean":
         if spec.required:
-            kw["validators"] = [DataRequired(message=f"Tick to confirm: {spec.label}.")]
+            kw["validators"] = [DataRequired(message=_l("Tick to confirm: %(field)s.", field=spec.label))]
         return BooleanField(**kw)
     if spec.type in ("select", "language"):
         options = spec.choices or (route.languages if spec.type == "language" else ())
-        return SelectField(**kw, choices=choices([("", "— choose —"), *((o, o) for o in options)]))
+        return SelectField(**kw, choices=choices([("", _l("— choose —")), *((o, o) for o in options)]))
     if spec.type == "multiselect":
         return MultiCheckboxField(**kw, choices=choices((o, o) for o in spec.choices))
     return StringField(**kw)
@@ -305,18 +306,18 @@ class ReviewForm(WizardForm):
         attrs: dict[str, Any] = {"risks": tuple(risks)}
         for i, risk in enumerate(risks):
             if risk.acceptable:
-                attrs[f"accept_{i}"] = BooleanField(f"Accept this risk: {risk.title}")
-                attrs[f"reason_{i}"] = TextAreaField(f"Why it is acceptable: {risk.title}",
+                attrs[f"accept_{i}"] = BooleanField(_l("Accept this risk: %(risk)s", risk=_tr(risk.title)))
+                attrs[f"reason_{i}"] = TextAreaField(_l("Why it is acceptable: %(risk)s", risk=_tr(risk.title)),
                                                      validators=[Length(max=2000)])
         form = type("ReviewForm", (cls,), attrs)(**kwargs)
-        form.save.label.text = "Submit for approval" if needs_approval else "Submit"
+        form.save.label.text = _("Submit for approval") if needs_approval else _("Submit")
         return form
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
         for i, risk in enumerate(self.risks):
             if risk.acceptable and self[f"accept_{i}"].data and not (self[f"reason_{i}"].data or "").strip():
-                self[f"reason_{i}"].errors.append("Give a reason for accepting this risk.")
+                self[f"reason_{i}"].errors.append(_("Give a reason for accepting this risk."))
                 valid = False
         return valid
 
@@ -357,7 +358,7 @@ class FollowUpForm(FlaskForm):
         if from_preservation:
             for name in ("kind", "value", "port", "timestamp", "zone", "provider"):
                 delattr(self, name)
-            self.submit.label.text = "Start the follow-up production order"
+            self.submit.label.text = _("Start the follow-up production order")
         else:
             self.zone.choices = choices([("", _l("— choose —")), *((z, z) for z in zones)])
 
@@ -368,8 +369,8 @@ class FollowUpForm(FlaskForm):
         if (self.provider.data or "").strip():
             found = self.rules.find_providers(self.provider.data)
             if len(found) != 1:
-                self.provider.errors.append(f"No single provider matches “{self.provider.data}”: leave it empty "
-                                            "and choose in the first step.")
+                self.provider.errors.append(_("No single provider matches “%(name)s”: leave it empty and choose in "
+                                              "the first step.", name=self.provider.data))
                 return False
             self.found = found[0]
         try:
@@ -378,6 +379,13 @@ class FollowUpForm(FlaskForm):
         except IdentifierError as exc:
             self[_FIELD_FOR.get(exc.field, exc.field) if _FIELD_FOR.get(exc.field, exc.field) in self
                  else "value"].errors.append(
-                exc.message if self.value.data else "Give the identifier the answer revealed.")
+                exc.message if self.value.data else _("Give the identifier the answer revealed."))
             return False
         return True
+
+
+def _tr(text: Any) -> str:
+    """A pure module's risk title in the viewer's language (see lawreq.core.text)."""
+    from lawreq.web.formatting import tr
+
+    return tr(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user
 
 from lawreq import db
@@ -298,6 +299,7 @@ def set_language():
     before, user.locale = user.locale, form.locale.data or None
     _audit("account.locale_changed", actor=user, before=before, after=user.locale)
     db.session.commit()
+    refresh()  # the confirmation speaks the language just chosen
     flash(_("Interface language saved."), "success")
     return redirect(url_for("auth.account"))
 

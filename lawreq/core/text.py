@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 
-def N_(message: str) -> str:  # noqa: N802  (the gettext convention)
-    return message
+def N_(message: str) -> Msg:  # noqa: N802  (the gettext convention)
+    return Msg(message)
 
 
 class Msg(str):

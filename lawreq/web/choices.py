@@ -1,7 +1,7 @@
 """WTForms 3.3 wants ``SelectChoice`` objects (tuples are deprecated); build them from (value, label) pairs.
 
-Labels are looked up in the viewer's catalogue when the form renders, so a pure module's ``N_`` label (a data
-category, a scope) shows translated; a label that is data (a unit's name) has no entry and shows as typed.
+A pure module's ``N_`` label (a data category, a scope) is looked up in the viewer's catalogue when the form
+renders; a label that is data (a unit's name, a route title from the rules) shows as typed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from wtforms import SelectChoice
 
 
 def _translated(label: object) -> object:
-    if isinstance(label, str) and label and not isinstance(label, LazyString):
+    """A pure module's message (``N_``/``T``) is translated when the form renders; data stays as it is."""
+    from lawreq.core.text import Msg
+
+    if isinstance(label, Msg):
         from lawreq.web.formatting import tr
 
         return LazyString(tr, label)

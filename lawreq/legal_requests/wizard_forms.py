@@ -162,8 +162,7 @@ class TargetForm(WizardForm):
             row.kind.data = item.get("type")
             row.value.data = item.get("entered") or item.get("value")
             row.port.data = str(item["port"]) if item.get("port") else ""
-            row.timestamp.data = (item.get("timestamp_utc") or "").replace("T", " ").rstrip("Z")
-            row.zone.data = "UTC" if item.get("timestamp_utc") else ""
+            row.timestamp.data, row.zone.data = _as_entered(item)
 
 
 def _date(value: Any) -> date | None:
@@ -389,3 +388,16 @@ def _tr(text: Any) -> str:
     from lawreq.web.formatting import tr
 
     return tr(text)
+
+
+def _as_entered(item: dict[str, Any]) -> tuple[str, str]:
+    """The stored UTC time shown back in the zone the investigator gave (UTC when none was kept)."""
+    stamp = item.get("timestamp_utc")
+    if not stamp:
+        return "", ""
+    zone = item.get("zone") or "UTC"
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):
+        return stamp.replace("T", " ").rstrip("Z"), "UTC"
+    return moment.strftime("%Y-%m-%d %H:%M:%S"), zone

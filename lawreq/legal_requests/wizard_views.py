@@ -20,6 +20,7 @@ from lawreq import db
 from lawreq.auth.decorators import roles_required
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
+from lawreq.rules.recommend import ordered_routes, recommend
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_for, request_or_404
 from lawreq.legal_requests.views import ctx
@@ -211,7 +212,11 @@ def _route(req: LegalRequest) -> Any:
     routes, problem = evaluate_routes(req)
     measured = history.measured_medians(db.session, unit_id=req.unit_id, provider_id=req.provider_id or "",
                                         route_ids=[r.id for r in routes if r.available])
-    routes = history.rank(routes, measured)
+    figures = history.route_figures(db.session, unit_id=req.unit_id, provider_id=req.provider_id or "",
+                                    route_ids=[r.id for r in routes if r.available])
+    provider = rules.providers.get(req.provider_id or "")
+    recommendations = recommend(routes, figures, provider.name if provider else (req.provider_id or ""))
+    routes = ordered_routes(routes, recommendations)
     form = RouteForm(routes=routes, version=str(req.version))
     if not form.is_submitted() and req.route_id in form.open_ids:
         form.route.data = req.route_id
@@ -220,7 +225,7 @@ def _route(req: LegalRequest) -> Any:
     by_id = {r.id: r for r in routes}
     return _handle(req, "route", form, lambda: {"route": by_id[form.route.data]},
                    lambda conflict: _page(req, "route", form, conflict, routes=routes, problem=problem,
-                                          measured=measured, retention=notes,
+                                          measured=measured, retention=notes, recommendations=recommendations,
                                           approval_group=services.approval_group_for))
 
 

@@ -295,8 +295,25 @@ def tr(value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, Msg):
-        return gettext(value.msgid, **value.params) if value.params else gettext(value.msgid)
+        if not value.params:
+            return gettext(value.msgid)
+        return gettext(value.msgid, **{name: _param(name, v) for name, v in value.params.items()})
     return gettext(str(value))
+
+
+def _param(name: str, value: Any) -> Any:
+    """A message parameter in the viewer's language (see lawreq.core.text.plain for the naming convention)."""
+    from lawreq.core.text import Msg
+
+    if isinstance(value, Msg):
+        return tr(value)
+    if name.endswith("_period") and isinstance(value, str):
+        return duration(value)
+    if name.endswith("_days") and isinstance(value, (int, float)):
+        return days(value)
+    if name == "provider" and isinstance(value, str):
+        return value
+    return value
 
 
 FILTERS["tr"] = tr

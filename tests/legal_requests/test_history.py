@@ -46,7 +46,7 @@ def evaluate_routes_for(req):
 
 
 def test_route_step_ranks_by_the_units_median(start, factory, case, investigator, db_session, app):
-    answered(factory, case, investigator, "us-voluntary-disclosure", 0.5)
+    answered(factory, case, investigator, "us-voluntary-disclosure", 0.5, n=5)
     wiz = start()
     wiz.post("target", TARGET)
     html = wiz.page("route").get_data(as_text=True)

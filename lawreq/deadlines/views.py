@@ -12,7 +12,7 @@ from lawreq.audit.services import record
 from lawreq.auth.decorators import public, require, roles_required
 from lawreq.core.clock import utcnow
 from lawreq.deadlines import notifications
-from lawreq.deadlines.forms import ReminderSettingsForm, split_offsets
+from lawreq.deadlines.forms import ReminderSettingsForm
 from lawreq.deadlines.ical import CalendarEvent, build_calendar
 from lawreq.deadlines.mail import email_enabled
 from lawreq.deadlines.offsets import format_offset
@@ -55,17 +55,17 @@ def mark_all_read():
 def settings():
     user = current_user._get_current_object()
     prefs = preferences_of(user)
-    form = ReminderSettingsForm()
+    form = ReminderSettingsForm(saved_days=prefs.day_offsets, saved_hours=prefs.hour_offsets)
     if request.method == "GET":
         form.email.data = "email" in prefs.channels
         form.in_app.data = "in_app" in prefs.channels
-        form.day_offsets.data = ", ".join(format_offset(d) for d in prefs.day_offsets)
-        form.hour_offsets.data = ", ".join(format_offset(d) for d in prefs.hour_offsets)
+        form.day_offsets.data = [format_offset(d) for d in prefs.day_offsets]
+        form.hour_offsets.data = [format_offset(d) for d in prefs.hour_offsets]
     elif form.validate_on_submit():
         chosen = parse_preferences({
             "channels": [c for c, on in (("email", form.email.data), ("in_app", form.in_app.data)) if on],
-            "day_offsets": split_offsets(form.day_offsets.data),
-            "hour_offsets": split_offsets(form.hour_offsets.data)})
+            "day_offsets": list(form.day_offsets.data or []),
+            "hour_offsets": list(form.hour_offsets.data or [])})
         user.preferences = {**(user.preferences or {}), "reminders": chosen.to_json()}
         db.session.commit()
         flash(_("Reminder settings saved; they apply to deadlines that start from now on."), "success")
@@ -85,11 +85,11 @@ def create_calendar_token():
            obj=user)
     db.session.commit()
     feed_url = f"{current_app.config['BASE_URL'].rstrip('/')}{url_for('deadlines.ical_feed', token=token)}"
-    form = ReminderSettingsForm(formdata=None)
     prefs = preferences_of(user)
+    form = ReminderSettingsForm(formdata=None, saved_days=prefs.day_offsets, saved_hours=prefs.hour_offsets)
     form.email.data, form.in_app.data = "email" in prefs.channels, "in_app" in prefs.channels
-    form.day_offsets.data = ", ".join(format_offset(d) for d in prefs.day_offsets)
-    form.hour_offsets.data = ", ".join(format_offset(d) for d in prefs.hour_offsets)
+    form.day_offsets.data = [format_offset(d) for d in prefs.day_offsets]
+    form.hour_offsets.data = [format_offset(d) for d in prefs.hour_offsets]
     return render_template("deadlines/settings.html", form=form, has_feed=True, feed_url=feed_url,
                            email_on=email_enabled(current_app.config))
 

@@ -7,6 +7,7 @@ Nothing here shows an ISO duration, a raw timestamp or an id when a name exists:
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -99,6 +100,10 @@ def duration(text: str | None) -> str:
     if not text:
         return "—"
     parts = [p for p in str(text).replace(" ", "").split("+") if p]
+    zero = re.fullmatch(r"PT?0([HDWM])", parts[0]) if len(parts) == 1 else None
+    if zero:  # "no retention" is written P0D; parse_period refuses zero as a legal deadline
+        return amount(0, {"H": "duration-hour", "D": "duration-day", "W": "duration-week",
+                          "M": "duration-month"}[zero.group(1)])
     try:
         periods = [parse_period(p) for p in parts]
     except PeriodError:
@@ -317,3 +322,30 @@ def _param(name: str, value: Any) -> Any:
 
 
 FILTERS["tr"] = tr
+
+
+_ISO_PERIOD = re.compile(r"\bP(?:T\d+H|\d+[DWMY])\b")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_CONFIDENCE = re.compile(r"\((verified|secondary|unverified)\)")
+_LANGUAGE_ASPECTS = ("official_languages", "request_languages", "eevidence_languages")
+
+
+def compare_value(value: Any, aspect: str = "") -> str:
+    """A compare-page cell (lawreq.rules.diff writes English prose with ids) in plain words of the viewer's
+    language: periods and dates formatted, confidence words and yes/no translated, language codes named."""
+    text = str(value)
+    words = {"yes": _("yes"), "no": _("no"), "none": _("none"), "not encoded": _("not encoded"),
+             "not applicable": _("not applicable")}
+    if text in words:
+        return words[text]
+    since = re.fullmatch(r"yes, since (\d{4}-\d{2}-\d{2})(.*)", text)
+    if since:
+        text = _("yes, since %(date)s", date=date_text(since.group(1))) + since.group(2)
+    if aspect in _LANGUAGE_ASPECTS:
+        text = re.sub(r"\b[a-z]{2}\b(?=,|\s|$)", lambda m: language_name(m.group(0)), text)
+    text = _ISO_PERIOD.sub(lambda m: duration(m.group(0)), text)
+    text = _ISO_DAY.sub(lambda m: date_text(m.group(0)), text)
+    return _CONFIDENCE.sub(lambda m: f"({term(m.group(1))})", text)
+
+
+FILTERS["compare_value"] = compare_value

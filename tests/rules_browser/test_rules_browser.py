@@ -78,7 +78,7 @@ def test_unknown_country_or_provider_is_a_404(reader):
 
 
 def _compare_rows(html: str) -> dict[str, tuple[str, str]]:
-    rows = re.findall(r'<th scope="row">([^<]+?)(?: <span class="sr-only">\(differs\)</span>)?</th>\s*'
+    rows = re.findall(r'<th scope="row">([^<]+?)(?: <span class="sr-only">\([^<]*\)</span>)?</th>\s*'
                       r'<td>(.*?)</td><td>(.*?)</td>', html, re.S)
     return {aspect: (a, b) for aspect, a, b in rows}
 
@@ -148,3 +148,15 @@ def test_sources_of_a_cell_built_from_several_facts_take_the_weakest_confidence(
     assert aspect_sources(country, "domestic.content_data", date.today()) == (None, ())
     assert aspect_sources(country, "no_such.aspect", date.today()) == (None, ())
 
+
+
+def test_the_compare_page_speaks_plain_words_in_the_viewers_language(client, login, factory, db_session):
+    reader = factory.user("approver")
+    reader.locale = "de"
+    db_session.commit()
+    login(reader)
+    html = client.get("/rules/compare?a=DE&b=FI").get_data(as_text=True)
+    rows = _compare_rows(html)
+    assert rows["Amtssprachen"][1].startswith("Finnisch, Schwedisch"), sorted(rows)
+    assert rows["Mitgliedschaft: Europäische Union"][0].startswith("ja, seit 01.01.1958")
+    assert not re.search(r"\bP\d+[DWMY]\b", html) and "(secondary)" not in html

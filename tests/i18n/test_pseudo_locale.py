@@ -95,6 +95,8 @@ def _yaml_strings(node, out):
     if isinstance(node, str):
         out.add(node)
     elif isinstance(node, dict):
+        if isinstance(node.get("instrument"), str) and node.get("article"):
+            out.add(f"{node['instrument']}, {node['article']}")  # how a citation link reads
         for key, value in node.items():
             _yaml_strings(key, out)
             _yaml_strings(value, out)
@@ -124,7 +126,9 @@ def _is_data(piece: str, data: set[str]) -> bool:
     core = piece.strip(" \n\t·—–-:;,.()[]/|→←▲▼?!\"'“”’%+#*&@")
     if not re.search(r"[A-Za-zÀ-ÿ]", core) or BABEL_VALUE.match(core):
         return True
-    if core in ALLOWED or any(core in d for d in data):
+    if core in ALLOWED or core in data or piece.strip() in data:
+        return True
+    if len(core) >= 12 and any(core in d for d in data):  # a long fragment of a rule's text (e.g. a note)
         return True
     # a list of data values ("Finnish, Swedish"; "instrument, article; instrument, article")
     parts = [p for p in re.split(r"[;,·]\s*| — | · ", core) if p.strip()]
@@ -162,14 +166,18 @@ def _pages():
 
 
 def _world_data(world) -> set[str]:
+    from sqlalchemy import select
+
+    from lawreq import db
+    from lawreq.auth.models import Unit
+
+    units = db.session.scalars(select(Unit)).all()
     users = world["users"].values()
     out = {u.name for u in users} | {u.email for u in users}
     out |= {world["case"].reference, world["case"].summary, world["request"].reference, world["unit"].name,
             world["request"].route_id,
             world["unit"].code}
-    for u in users:
-        out |= {unit.name for unit in u.units} | {unit.code for unit in u.units}
-        out |= {f"{unit.name} ({unit.code})" for unit in u.units}
+    out |= {unit.name for unit in units} | {unit.code for unit in units} | {f"{u.name} ({u.code})" for u in units}
     return out
 
 

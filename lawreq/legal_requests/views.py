@@ -28,6 +28,8 @@ from lawreq.legal_requests.queries import case_or_404, request_or_404
 from lawreq.pdf import FormError, FormSpec, form_spec
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, TransitionError
+from lawreq.i18n import _
+from lawreq.web.terms import term
 
 bp = Blueprint("legal_requests", __name__)
 UNIT_ROLES = ("investigator", "liaison_officer", "admin")
@@ -73,7 +75,7 @@ def new_case():
             db.session.rollback()
             form.reference.errors.append("Your unit already has a case with this reference.")
         else:
-            flash(f"Case {case.reference} created.", "success")
+            flash(_("Case %(reference)s created.", reference=case.reference), "success")
             return redirect(url_for("legal_requests.case", case_id=case.id))
     return render_template("legal_requests/case_form.html", form=form)
 
@@ -186,7 +188,8 @@ def act(request_id: int, action: str):
     if action not in ACTIONS and action != "extend_preservation":
         abort(404)
     if not form.validate_on_submit():
-        flash("The form was incomplete: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), "error")
+        flash(_("The form was incomplete: %(errors)s", errors="; ".join(f"{k}: {' '.join(str(e) for e in v)}"
+                                                                   for k, v in form.errors.items())), "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     data = {k: v for k, v in {
         "channel": form.channel.data, "provider_reference": form.provider_reference.data,
@@ -205,7 +208,8 @@ def act(request_id: int, action: str):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(f"{req.reference}: {ACTIONS[action].label if action in ACTIONS else 'Preservation extended'}.", "success")
+        flash(_("%(reference)s: %(done)s.", reference=req.reference,
+                done=term(action) if action in ACTIONS else _("Preservation extended")), "success")
     return redirect(url_for("legal_requests.detail", request_id=request_id))
 
 
@@ -232,7 +236,7 @@ def document(request_id: int):
     except FormUnavailable:
         abort(404)
     except (FormError, issuance.OtherLanguage) as exc:
-        flash(f"The document cannot be produced: {exc}", "error")
+        flash(_("The document cannot be produced: %(reason)s", reason=exc), "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=current_user._get_current_object(),
            action="document.downloaded", obj=req,

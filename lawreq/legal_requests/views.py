@@ -73,7 +73,7 @@ def new_case():
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            form.reference.errors.append("Your unit already has a case with this reference.")
+            form.reference.errors.append(_("Your unit already has a case with this reference."))
         else:
             flash(_("Case %(reference)s created.", reference=case.reference), "success")
             return redirect(url_for("legal_requests.case", case_id=case.id))
@@ -116,10 +116,11 @@ def edit_case(case_id: int):
             abort(403)
         except IntegrityError:
             db.session.rollback()
-            form.reference.errors.append("Your unit already has a case with this reference.")
+            form.reference.errors.append(_("Your unit already has a case with this reference."))
         else:
-            flash(f"Case {case.reference} saved ({', '.join(c.replace('_', ' ') for c in changed)} changed)."
-                  if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(_("Case %(reference)s saved (%(fields)s changed).", reference=case.reference,
+                    fields=", ".join(term(c) for c in changed)) if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
             return redirect(url_for("legal_requests.case", case_id=case.id))
     return render_template("legal_requests/case_form.html", form=form, case=case)
 

@@ -225,9 +225,9 @@ def autosave(req: LegalRequest, step_id: str, form: Any) -> Any:
     """The script's periodic POST: keep the typed text, answer with the draft's new version (the page's form
     carries it, so the user's next real save is not taken for a colleague's)."""
     if not form.validate_on_submit() and form.csrf_token.errors:
-        return jsonify(saved=False, error="Your session expired: reload the page."), 400
+        return jsonify(saved=False, error=_("Your session expired: reload the page.")), 400
     if not stash_typed(req, step_id, form):
-        return jsonify(saved=False, error="Someone else saved this draft: reload to see their version."), 409
+        return jsonify(saved=False, error=_("Someone else saved this draft: reload to see their version.")), 409
     return jsonify(saved=True, version=req.version, at=(req.details.get(UNSAVED) or {}).get("at"))
 
 

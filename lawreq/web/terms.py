@@ -44,6 +44,15 @@ TERMS = {
     "eu": _l("European Union"), "eu_eevidence": _l("e-Evidence Regulation (EU) 2023/1543"),
     "eio": _l("European Investigation Order (Directive 2014/41/EU)"), "budapest": _l("Budapest Convention (ETS 185)"),
     "budapest_sap": _l("Second Additional Protocol (CETS 224)"), "us_cloud_agreement": _l("CLOUD Act agreement with the US"),
+    "coe_mla": _l("European Convention on Mutual Assistance in Criminal Matters (ETS 30)"),
+    "coe_mla_p1": _l("Additional Protocol to the 1959 MLA Convention (ETS 99)"),
+    "coe_mla_p2": _l("Second Additional Protocol to the 1959 MLA Convention (ETS 182)"),
+    "eu_mla_2000": _l("EU Convention on Mutual Assistance in Criminal Matters (2000)"),
+    "eu_mla_2001": _l("Protocol to the 2000 EU MLA Convention (2001)"),
+    "eu_us_mla": _l("EU–US Agreement on Mutual Legal Assistance"), "un_cybercrime": _l("UN Convention against Cybercrime"),
+    "diplomatic_channel": _l("diplomatic channel"), "judicial_authority": _l("judicial authority"),
+    # kinds of rule files (facts by confidence)
+    "country": _l("countries"), "instrument": _l("instruments"), "offences": _l("offences"), "provider": _l("providers"),
     "phone": _l("phone number"), "email": _l("e-mail address"), "numeric_id": _l("numeric id"), "url": _l("URL"),
     "ip": _l("IP address"), "username": _l("username"),
     # confidence

@@ -206,17 +206,23 @@ def route_title(route_id: str | None) -> str:
 
 
 def country_name(code: str | None) -> str:
-    """The country in the viewer's language (Babel's territory names), else the rules' name, else the code."""
+    """The country in the viewer's language (Babel's territory names), else the rules' name, else the code.
+
+    In English the rules' own name wins: the rules are written in English and name a country as its official
+    English short name ("Cabo Verde", "Bosnia and Herzegovina"), where Babel's may differ ("Cape Verde")."""
     if not code:
         return "—"
     text = str(code).upper()
     if text == "EU":
         return _("European Union")
-    name = _locale().territories.get("GB" if text == "UK" else text)
-    if name:
-        return name
     rules = _rules()
     country = rules.countries.get(text) if rules else None
+    locale = _locale()
+    if country is not None and locale.language == "en":
+        return country.name
+    name = locale.territories.get("GB" if text == "UK" else text)
+    if name:
+        return name
     return country.name if country else text
 
 

@@ -274,8 +274,9 @@ def test_routes_recommend_with_the_callers_unit_figures_as_the_route_step_does(c
                         provider_id="meta", route_id="us-voluntary-disclosure", sent_at=sent,
                         closed_at=sent + timedelta(hours=12))
     db_session.commit()
+    # an account holder in the US: Meta Platforms, Inc. answers them, so the US voluntary route is open
     facts = {"issuing_country": "FI", "provider": "meta", "offence": "fraud", "data_categories": ["subscriber_data"],
-             "date": "2026-11-20"}
+             "date": "2026-11-20", "target_resides_in": "US"}
     best = client.post("/api/v1/routes", headers=inv, json=facts).json["recommendations"][0]
     assert best["route"] == "us-voluntary-disclosure" and best["basis"] == "unit"
     assert "Meta Platforms answered 5 of 5" in best["reason"]

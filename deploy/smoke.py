@@ -301,10 +301,13 @@ def enrol_second_factor(web: Browser, email_: str) -> str:
 
 
 def approve(web: Browser, request_id: int, totp_secret: str) -> None:
-    """The approver signs with a fresh TOTP login (kept small: the approval form may gain a step-up field)."""
+    """The approver reads the drawn-up document, steps up with a fresh TOTP code, confirms and signs."""
     web.login("prosecutor@smoke.lawreq", totp_secret)
     web.go(f"/approvals/{request_id}")
     web.submit("Approve and sign", values={"comment": "Necessary and proportionate."})
+    if "/sign" not in web.url and "Sign and issue" not in web.html:
+        expect(web, r"^$", f"request {request_id} drawn up for signing")
+    web.submit("Sign and issue", values={"code": fresh_code(totp_secret), "confirm": "y"})
     web.go(f"/requests/{request_id}")
     if "state state-approved" not in web.html:
         expect(web, r"^$", f"request {request_id} approved")

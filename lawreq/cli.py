@@ -311,6 +311,11 @@ def forms_verify(file: Path) -> None:
         click.echo(f"issued at:  {verdict.issued_at.isoformat() if verdict.issued_at else '—'}")
         click.echo(f"request:    {verdict.reference}, state {verdict.request_state}"
                    f"{' (document withdrawn)' if verdict.withdrawn else ''}{' (document superseded)' if verdict.superseded else ''}")
+        if verdict.withdrawn and verdict.withdrawn_at:
+            click.echo(f"withdrawn:  {verdict.withdrawn_at.isoformat()}")
+        if verdict.superseded:
+            click.echo("superseded: " + (f"by a later version issued at {verdict.superseded_at.isoformat()}"
+                                         if verdict.superseded_at else "no later version issued yet"))
     else:
         click.echo("issued:     no issued document has these exact bytes")
     for reason in verdict.reasons:

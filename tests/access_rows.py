@@ -112,6 +112,8 @@ _APPROVERS_ONLY = {"anon": "login", "investigator": 403, "liaison_officer": 403,
 ROWS.update({
     "approvals.sign": ("POST", _APPROVERS_ONLY | {"approver": 404}),
     "approvals.prepared_pdf": ("GET", _APPROVERS_ONLY | {"approver": 404}),
+    # ex-post validation (Art. 4(5)): the world's request awaits prior approval, so it has nothing to validate
+    "approvals.validate": ("GET", _APPROVERS_ONLY | {"approver": 404}),
     "verify.index": ("GET", {"anon": 200, "investigator": 200, "approver": 200, "liaison_officer": 200,
                              "rules_maintainer": 200, "admin": 200, "other_unit": 200}),
 })

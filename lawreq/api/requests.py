@@ -163,8 +163,9 @@ def update_draft(request_id: int, body: dict):
 
 
 @operation(f"/requests/<{ID}:request_id>/transitions", "POST", Operation(
-    "Take a workflow action (submit, approve, mark_sent, acknowledge, fulfil …). Approve needs totp_code (a fresh "
-    "second-factor code) and issues the document: its exact bytes are stored (and signed where the unit has a key); "
+    "Take a workflow action (submit, approve, mark_sent, acknowledge, fulfil …). Approve, validate and "
+    "refuse_validation (the ex-post validation of Reg. (EU) 2023/1543 Art. 4(5)) need totp_code (a fresh "
+    "second-factor code); approve issues the document: its exact bytes are stored (and signed where the unit has a key); "
     "a document that cannot be produced or signed is a 409 and nothing changes", "requests",
     scopes=("requests:write",), body="Transition", response="RequestDetail",
     errors=(401, 403, 404, 409, 415, 422, 429)))
@@ -174,7 +175,7 @@ def transition(request_id: int, body: dict):
     if "received_at" in data:
         data["received_at"] = _timestamp("data.received_at", data["received_at"])
     expected = _expected_version(req, body.get("version"))
-    if body["action"] == "approve":
+    if body["action"] in services.STEP_UP_ACTIONS:  # approving and validating ex post are deliberate acts
         _step_up(body.get("totp_code"))
     try:
         services.transition(db.session, ctx(), req, body["action"], note=body.get("note") or None, data=data,

@@ -79,8 +79,8 @@ _REQUEST: dict[str, Any] = {
     "route_kind": _nullable({"type": "string"}), "form_id": _nullable({"type": "string"}),
     "provider_id": _nullable({"type": "string"}), "addressee_country": _nullable({"type": "string"}),
     "issuing_country": {"type": "string"}, "emergency": {"type": "boolean"},
-    "approval_authority": _nullable({"type": "string"}), "next_deadline_at": _nullable(TIMESTAMP),
-    "overdue": {"type": "boolean"}, "version": VERSION, "created_at": TIMESTAMP, "updated_at": TIMESTAMP,
+    "approval_authority": _nullable({"type": "string"}), "validation_authority": _nullable({"type": "string"}),
+    "next_deadline_at": _nullable(TIMESTAMP), "overdue": {"type": "boolean"}, "version": VERSION, "created_at": TIMESTAMP, "updated_at": TIMESTAMP,
     "submitted_at": _nullable(TIMESTAMP), "sent_at": _nullable(TIMESTAMP), "closed_at": _nullable(TIMESTAMP)}
 _REQUEST_REQUIRED = ("id", "reference", "case_id", "state", "version", "overdue")
 #: A request as read one at a time: the summary plus its content and the actions the caller may take now.

@@ -43,17 +43,27 @@ def request_summary(row: LegalRequest, now: datetime) -> dict[str, Any]:
             "parent_id": row.parent_id, "state": row.state, "route_id": row.route_id, "route_kind": row.route_kind,
             "form_id": row.form_id, "provider_id": row.provider_id, "addressee_country": row.addressee_country,
             "issuing_country": row.issuing_country, "emergency": bool(row.emergency),
-            "approval_authority": row.approval_authority, "next_deadline_at": iso(row.next_deadline_at),
+            "approval_authority": row.approval_authority, "validation_authority": row.validation_authority,
+            "next_deadline_at": iso(row.next_deadline_at),
             "overdue": bool(row.state in OPEN_STATES and row.next_deadline_at is not None
                             and row.next_deadline_at < now),
             "version": row.version, "created_at": iso(row.created_at), "updated_at": iso(row.updated_at),
             "submitted_at": iso(row.submitted_at), "sent_at": iso(row.sent_at), "closed_at": iso(row.closed_at)}
 
 
+def _client_details(details: dict[str, Any]) -> dict[str, Any]:
+    """The details without what only the workflow writes (the signature block): who signed is the approval record's
+    to say, and a value stored before the schema refused such keys must never read as a signature."""
+    from lawreq.legal_requests.details import RESERVED_KEYS, RESERVED_PREFIXES
+
+    return {k: v for k, v in details.items() if k not in RESERVED_KEYS and not k.startswith(RESERVED_PREFIXES)}
+
+
 def request_detail(row: LegalRequest, now: datetime, actions: list[str], issued: Any = None) -> dict[str, Any]:
     """``actions``: what the caller may do next (``legal_requests.services.available_actions``); ``issued``: its
     current issued document (``legal_requests.issuance.current``), if any."""
-    return {**request_summary(row, now), "facts": plain(row.facts or {}), "details": plain(row.details or {}),
+    return {**request_summary(row, now), "facts": plain(row.facts or {}),
+            "details": plain(_client_details(row.details or {})),
             "identifiers": plain(row.identifiers or []), "outcome": plain(row.outcome or {}),
             "provider_reference": row.provider_reference, "decision_note": row.decision_note,
             "wizard_step": row.wizard_step, "actions": actions, "issued_document": issued_document(issued)}

@@ -34,6 +34,8 @@ _NOT_A_CLOCK = frozenset({"preservation_extension"})
 MAX_EXTENSIONS = {"preservation_order": 1}
 _CLOSING = frozenset({"fulfil", "refuse", "withdraw", "lapse"})
 _RECEIPT = frozenset({"received", "acknowledged"})
+#: Clocks the issuing side owes, not the addressee: only the issuing side's own act ends them.
+_ISSUER_DUTIES = frozenset({"ex_post_validation"})
 
 
 class DeadlineSetupError(ValueError):
@@ -97,7 +99,9 @@ def on_transition(db: Session, req: LegalRequest, action: str, at: datetime, rul
                   data: dict | None = None) -> list[Deadline]:
     """Start, recompute or stop the request's deadlines after its state changed; return the rows touched."""
     data = data or {}
-    if action == "mark_sent":
+    if action == "submit" and data.get("without_prior_validation"):
+        touched = _start_issuer_clocks(db, req, at, rules, data)
+    elif action == "mark_sent":
         touched = _start_clocks(db, req, at, rules, data)
     elif action == "acknowledge":
         touched = _recompute_from_receipt(db, req, data.get("received_at", at), rules)
@@ -105,8 +109,15 @@ def on_transition(db: Session, req: LegalRequest, action: str, at: datetime, rul
         touched = [_extend_preservation(db, req, at, rules)]
     elif action == "record_recognition":
         touched = _record_recognition(db, req, data.get("received_at", at), rules)
-    elif action in _CLOSING:
+    elif action == "validate":
+        touched = _validated(db, req, at)
+    elif action == "reopened":  # the order as issued no longer stands: a new issue starts its own clocks
         touched = _close_all(db, req, at)
+    elif action in ("withdraw", "refuse_validation"):
+        touched = _close_all(db, req, at)
+    elif action in _CLOSING:
+        # The provider's answer ends the provider's clocks, not the issuing side's duty to validate (Art. 4(5)).
+        touched = _close_all(db, req, at, keep=_ISSUER_DUTIES)
     else:
         return []
     db.flush()
@@ -153,10 +164,28 @@ def _event_for(rule: DeadlineRule, req: LegalRequest, at: datetime, data: dict) 
     return None  # acknowledged / recognised: started by a later transition
 
 
+def _start_issuer_clocks(db: Session, req: LegalRequest, at: datetime, rules: RuleSet, data: dict) -> list[Deadline]:
+    """Issued without prior validation: the 48-hour validation clock runs from the issue (Reg. (EU) 2023/1543
+    Art. 4(5)), whether or not the order has been sent yet. A route the rules no longer know starts it when sent."""
+    try:
+        route = route_for(req, rules)
+    except DeadlineSetupError:
+        return []
+    rows = [_create(db, req, rule, _event_for(rule, req, at, data) or at, rules)
+            for rule in _applicable(route, req.emergency, data) if rule.kind in _ISSUER_DUTIES]
+    for row in rows:
+        schedule_reminders(db, req, row, at)
+    return rows
+
+
 def _start_clocks(db: Session, req: LegalRequest, at: datetime, rules: RuleSet, data: dict) -> list[Deadline]:
     route = route_for(req, rules)
     rows = []
+    started = set(db.scalars(select(Deadline.kind).where(Deadline.request_id == req.id,
+                                                         Deadline.kind.in_(_ISSUER_DUTIES))))
     for rule in _applicable(route, req.emergency, data):
+        if rule.kind in started:
+            continue  # started when the order was issued
         event = _event_for(rule, req, at, data)
         if event is not None:
             rows.append(_create(db, req, rule, event, rules))
@@ -245,8 +274,17 @@ def _extend_preservation(db: Session, req: LegalRequest, at: datetime, rules: Ru
     return row
 
 
-def _close_all(db: Session, req: LegalRequest, at: datetime) -> list[Deadline]:
-    rows = open_deadlines(db, req)
+def _validated(db: Session, req: LegalRequest, at: datetime) -> list[Deadline]:
+    """The order was validated after the fact: the 48-hour clock of Reg. (EU) 2023/1543 Art. 4(5) is met."""
+    rows = [row for row in open_deadlines(db, req) if row.kind == "ex_post_validation"]
+    for row in rows:
+        row.satisfied_at = at
+    _cancel_pending(db, [row.id for row in rows])
+    return rows
+
+
+def _close_all(db: Session, req: LegalRequest, at: datetime, keep: frozenset[str] = frozenset()) -> list[Deadline]:
+    rows = [row for row in open_deadlines(db, req) if row.kind not in keep]
     for row in rows:
         row.satisfied_at = at
     _cancel_pending(db, [row.id for row in rows])
@@ -328,11 +366,18 @@ def refresh_next_deadline(db: Session, req: LegalRequest) -> None:
 # --- reminders ----------------------------------------------------------------------------------------------
 
 
-def watchers(db: Session, req: LegalRequest) -> list[User]:
-    """Who is reminded: the request's author and its unit's active liaison officers."""
+def watchers(db: Session, req: LegalRequest, kind: str | None = None) -> list[User]:
+    """Who is reminded: the request's author and its unit's active liaison officers; of an ex-post validation also
+    the approvers of the group that must validate (Reg. (EU) 2023/1543 Art. 4(5))."""
+    from lawreq.legal_requests.permissions import approval_group
+
     officers = db.scalars(select(User).join(memberships).where(
         memberships.c.unit_id == req.unit_id, User.role == "liaison_officer", User.active.is_(True)))
     people = {u.id: u for u in officers}
+    if kind == "ex_post_validation" and req.validation_authority:
+        approvers = db.scalars(select(User).join(memberships).where(
+            memberships.c.unit_id == req.unit_id, User.role == "approver", User.active.is_(True)))
+        people.update({u.id: u for u in approvers if approval_group(u.authority_type) == req.validation_authority})
     author = db.get(User, req.created_by_id)
     if author is not None and author.active:
         people.setdefault(author.id, author)
@@ -344,7 +389,7 @@ def schedule_reminders(db: Session, req: LegalRequest, row: Deadline, now: datet
     created = []
     done = {tuple(key) for key in db.execute(select(Reminder.user_id, Reminder.offset_seconds, Reminder.channel)
                           .where(Reminder.deadline_id == row.id))}
-    for user in watchers(db, req):
+    for user in watchers(db, req, row.kind):
         prefs = preferences_of(user)
         for offset in prefs.offsets_for(row.period):
             due = offset.fires_at(alert_at(row))

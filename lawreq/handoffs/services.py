@@ -64,6 +64,13 @@ def approvers(db: Session, req: LegalRequest) -> list[User]:
             if req.approval_authority and approval_group(u.authority_type) == req.approval_authority]
 
 
+def validators(db: Session, req: LegalRequest) -> list[User]:
+    """The approvers who validate after the fact an order issued without prior validation (its unit's, of the group
+    that would have validated it beforehand: Reg. (EU) 2023/1543 Art. 4(5))."""
+    return [u for u in _members(db, req.unit_id, "approver")
+            if req.validation_authority and approval_group(u.authority_type) == req.validation_authority]
+
+
 def liaison_officers(db: Session, req: LegalRequest) -> list[User]:
     return _members(db, req.unit_id, "liaison_officer")
 
@@ -92,7 +99,19 @@ def _messages(req: LegalRequest, action: str, note: str | None) -> list[tuple[st
             "submitted", f"{urgent}{ref} waits for your approval",
             f"{urgent}{ref} was submitted and waits for your approval."
             + (" Emergency: decide at once." if req.emergency else "")))],
-        "submit": [("officers", ready)],
+        "submit": [("officers", ready)] + ([("validators", Handoff(
+            "validation_due", f"{urgent}{ref} was issued without prior validation: validate it within 48 hours",
+            f"{urgent}{ref} was issued in an emergency without prior validation: validate it, or refuse to, at the "
+            "latest within 48 hours of its issue (Reg. (EU) 2023/1543 Art. 4(5))."))]
+            if req.validation_authority else []),
+        "validate": [("author_officers", Handoff(
+            "validated", f"{ref} was validated", f"{ref} was validated after the fact; its document now names the "
+            "validating authority (a new version: send it to the addressee if it asks for the current one)."))],
+        "refuse_validation": [("author_officers", Handoff(
+            "validation_refused", f"{urgent}{ref}: validation refused, the order is withdrawn",
+            f"{urgent}{ref}: the validating authority refused validation, so the order is withdrawn. Delete the data "
+            "obtained with it or restrict their use, as national law provides (Reg. (EU) 2023/1543 Art. 4(5))."
+            + reason))],
         "approve": [("author", Handoff("approved", f"{ref} was approved",
                                        f"{ref} was approved; the liaison officers send it.")),
                     ("officers", ready)],
@@ -113,6 +132,8 @@ def _messages(req: LegalRequest, action: str, note: str | None) -> list[tuple[st
 def _audience(db: Session, req: LegalRequest, name: str) -> list[User]:
     if name == "approvers":
         return approvers(db, req)
+    if name == "validators":
+        return validators(db, req)
     if name == "officers":
         return liaison_officers(db, req)
     if name == "author":
@@ -134,7 +155,8 @@ def on_transition(db: Session, req: LegalRequest, action: str, actor: User, at: 
         db.execute(update(WorkflowMessage).where(
             WorkflowMessage.request_id == req.id, WorkflowMessage.kind == "escalation",
             WorkflowMessage.status == "pending").values(status="cancelled"))
-    urgent = bool(req.emergency) and action in ("submit_for_approval", "submit", "approve", "return")
+    urgent = bool(req.emergency) and action in ("submit_for_approval", "submit", "approve", "return",
+                                                "refuse_validation")
     rows: list[WorkflowMessage] = []
     told: set[tuple[int, str]] = set()
     for audience, handoff in _messages(req, action, note):

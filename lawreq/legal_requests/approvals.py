@@ -29,8 +29,11 @@ from lawreq.auth import totp
 from lawreq.auth.decorators import roles_required
 from lawreq.auth.services import count_failure
 from lawreq.core.clock import utcnow
+from lawreq.deadlines.models import Deadline
 from lawreq.i18n import _, lazy_gettext
 from lawreq.legal_requests import issuance, permissions, services
+from lawreq.legal_requests.documents import Issuance
+from lawreq.legal_requests.documents import issuance as issued_by
 from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_or_404
@@ -87,6 +90,41 @@ class SignForm(FlaskForm):
     sign = SubmitField(lazy_gettext("Sign and issue"))
 
 
+class ValidationForm(FlaskForm):
+    """Ex-post validation (Reg. (EU) 2023/1543 Art. 4(5)): validate or refuse, a fresh code, the confirmation."""
+
+    version = HiddenField(validators=[DataRequired()])
+    comment = TextAreaField(lazy_gettext("Reason"), validators=[Length(max=4000)],
+                            description=lazy_gettext("Required to refuse validation: say why."))
+    code = StringField(lazy_gettext("Second-factor code"), validators=[DataRequired(), Length(min=6, max=8)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+                       description=lazy_gettext("A fresh code from your authenticator app, even if you logged in "
+                                                "a minute ago."))
+    confirm = BooleanField(lazy_gettext("I have read the order as it was issued and decide on its validation."),
+                           validators=[DataRequired(lazy_gettext("Tick the confirmation to decide."))])
+    validate_order = SubmitField(lazy_gettext("Validate and sign"))
+    refuse = SubmitField(lazy_gettext("Refuse validation (withdraws the order)"))
+
+    def decision(self) -> str | None:
+        return "validate" if self.validate_order.data else "refuse_validation" if self.refuse.data else None
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.decision() is None:
+            self.comment.errors.append(_("Choose: validate the order or refuse validation."))
+            return False
+        if self.decision() == "refuse_validation" and not (self.comment.data or "").strip():
+            self.comment.errors.append(_("Say why: a reason is required to refuse validation."))
+            return False
+        return valid
+
+
+def validation_query(user: Any) -> Any:
+    """Orders issued without prior validation whose validation falls to ``user``'s group: the oldest first."""
+    return (select(LegalRequest).where(permissions.awaiting_validation_clause(user))
+            .order_by(LegalRequest.submitted_at.asc(), LegalRequest.id.asc()))
+
+
 def queue_query(user: Any) -> Any:
     """Awaiting approval, routed to ``user``: emergencies first, then the longest waiting."""
     return (select(LegalRequest)
@@ -98,7 +136,8 @@ def queue_query(user: Any) -> Any:
 @roles_required("approver")
 def queue() -> Any:
     rows = list(db.session.scalars(queue_query(current_user).limit(500)))
-    return render_template("approvals/queue.html", rows=rows, response=EMERGENCY_RESPONSE,
+    to_validate = list(db.session.scalars(validation_query(current_user).limit(500)))
+    return render_template("approvals/queue.html", rows=rows, to_validate=to_validate, response=EMERGENCY_RESPONSE,
                            validation=EX_POST_VALIDATION, cites=CLOCK_CITES)
 
 
@@ -123,7 +162,72 @@ def _review_page(req: LegalRequest, form: DecisionForm) -> Any:
                            risks=review_risks(req, route, duplicates_of(req)) if req.state == "awaiting_approval" else [],
                            accepted=req.details.get("accepted_risks") or {},
                            can_decide=permissions.can_approve(current_user, req),
+                           can_validate=permissions.can_validate(current_user, req), signed=_signed(req, route),
                            response=EMERGENCY_RESPONSE, validation=EX_POST_VALIDATION, cites=CLOCK_CITES)
+
+
+def _signed(req: LegalRequest, route: Any) -> Issuance:
+    """Who signed and who validated, from the approval record (never from the request's details)."""
+    return issued_by(req, route)
+
+
+@bp.route("/approvals/<int:request_id>/validate", methods=["GET", "POST"])
+@roles_required("approver")
+def validate(request_id: int) -> Any:
+    """Ex-post validation of an order issued without prior validation (Reg. (EU) 2023/1543 Art. 4(5)): like
+    signing, a deliberate act with a fresh second factor. Validating meets the 48-hour clock and issues a new
+    version of the document whose Section J names the validator; refusing withdraws the order."""
+    req = request_or_404(db.session, current_user, request_id)
+    if not permissions.can_validate(current_user, req):
+        abort(404)  # nothing of this request awaits this approver's validation
+    form = ValidationForm(version=str(req.version))
+    if not form.is_submitted():
+        return _validation_page(req, form)
+    if not form.validate():
+        return _validation_page(req, form, 422)
+    user = current_user._get_current_object()
+    now = utcnow()
+    if user.totp_secret is None:
+        form.code.errors.append(_("Validating needs a second factor: enrol one on your account page first."))
+        return _validation_page(req, form, 422)
+    step = totp.verify(user.totp_secret, form.code.data or "", user.totp_last_timecode, now)
+    if step is None or (user.locked_until is not None and user.locked_until > now):
+        count_failure(db.session, user, now, current_app.config)
+        record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=user, action="validation.step_up_failed",
+               obj=req)
+        db.session.commit()
+        form.code.errors.append(_("That code is wrong, already used or too old: type the current one."))
+        return _validation_page(req, form, 422)
+    user.totp_last_timecode, user.failed_logins = step, 0
+    action = form.decision()
+    try:
+        services.transition(db.session, _ctx(now=now), req, action, note=(form.comment.data or "").strip() or None,
+                            expected_version=_version(form))
+        db.session.commit()
+    except (TransitionError, SigningError) as exc:
+        db.session.rollback()
+        flash(_("Nothing was recorded: %(why)s", why=str(exc)), "error")
+        return redirect(url_for(".queue"))
+    except (services.ConflictError, StaleDataError):
+        db.session.rollback()
+        flash(_("%(ref)s changed since you opened it: review it again.", ref=req.reference), "error")
+        return redirect(url_for(".queue"))
+    if action == "validate":
+        flash(_("%(ref)s validated: the 48-hour clock is met and the document now names you in Section J.",
+                ref=req.reference), "success")
+    else:
+        flash(_("%(ref)s: validation refused, the order is withdrawn.", ref=req.reference), "success")
+    return redirect(url_for(".queue"))
+
+
+def _validation_page(req: LegalRequest, form: ValidationForm, status: int = 200) -> Any:
+    clock = db.session.scalar(select(Deadline).where(Deadline.request_id == req.id,
+                                                      Deadline.kind == "ex_post_validation")
+                              .order_by(Deadline.id.desc()).limit(1))
+    return render_template("approvals/validate.html", req=req, form=form, clock=clock,
+                           document=issuance.current(db.session, req), cites=CLOCK_CITES,
+                           due=(req.decided_at or req.submitted_at) + EX_POST_VALIDATION,
+                           has_factor=current_user.totp_secret is not None), status
 
 
 def _ctx(**changes: Any) -> services.Ctx:

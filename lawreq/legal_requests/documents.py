@@ -17,6 +17,7 @@ from lawreq.deadlines.models import Deadline
 from lawreq.deadlines.services import DeadlineSetupError, route_for
 from lawreq.legal_requests.details import readable
 from lawreq.legal_requests.models import LegalRequest, RequestEvent
+from lawreq.legal_requests.permissions import ex_post_decision
 from lawreq.legal_requests.services import schema_for_details
 from lawreq.pdf import render
 from lawreq.workflow.states import IN_FLIGHT
@@ -90,8 +91,15 @@ def issuance(req: LegalRequest, route: Any) -> Issuance:
         needs_validation = (route is not None and bool(route.validation_by)
                             and issuer not in tuple(route.issuing_authorities))
         unvalidated = issuer not in JUDICIAL and (needs_validation if route is not None else bool(req.emergency))
+        # Validated after the fact (Art. 4(5)): the box stays ticked (that is how it was issued), Section J names
+        # the validator and the date of the validation.
+        decided = ex_post_decision(req) if unvalidated else None
+        validated = decided if decided is not None and decided.action == "validate" else None
+        validator = validated.actor if validated is not None else None
         return Issuance(draft=False, issuer_type=issuer, signer=actor or submitter, issued_at=at,
-                        without_prior_validation=bool(req.emergency) and unvalidated)
+                        without_prior_validation=bool(req.emergency) and unvalidated, validator=validator,
+                        validated_at=validated.at if validated is not None else None,
+                        office=_office(validator, req))
     approver_type = (actor.authority_type if actor is not None else None) or ""
     if issuer in JUDICIAL:
         return Issuance(draft=False, issuer_type=approver_type if approver_type in JUDICIAL else issuer,
@@ -184,14 +192,14 @@ def _deadlines(db: Session, req: LegalRequest, route: Any, done: Issuance) -> li
             continue
         if rule.kind == "review_window" and not route.notification_required:
             continue
-        if rule.kind == "ex_post_validation" and not done.without_prior_validation:
+        if rule.kind == "ex_post_validation" and (not done.without_prior_validation or done.validator is not None):
             continue
         out.append({"kind": rule.kind, "period": rule.period, "trigger": rule.trigger, "explanation": ""})
     return out
 
 
 def _validation_due(db: Session, req: LegalRequest, route: Any, done: Issuance) -> str:
-    if not done.without_prior_validation:
+    if not done.without_prior_validation or done.validator is not None:
         return ""
     row = db.scalar(select(Deadline).where(Deadline.request_id == req.id, Deadline.kind == "ex_post_validation")
                     .order_by(Deadline.due_at.desc()))

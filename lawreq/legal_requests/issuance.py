@@ -233,6 +233,14 @@ def lookup(db: Session, digest: str) -> Lookup | None:
     return Lookup(row, db.get(Unit, row.unit_id), req.state if req else "unknown")
 
 
+def later_version(db: Session, doc: IssuedDocument) -> IssuedDocument | None:
+    """The next document issued for the same request after ``doc`` (what superseded it); None if none yet."""
+    return db.scalar(select(IssuedDocument).where(IssuedDocument.request_id == doc.request_id,
+                                                  IssuedDocument.id > doc.id,
+                                                  IssuedDocument.status != "prepared")
+                     .order_by(IssuedDocument.id.asc()).limit(1))
+
+
 def keys_status(keys: SigningKeys | None, unit: Unit, now: datetime) -> tuple[str, str]:
     if keys is None:
         return "unsigned", N_("no signing keys loaded: documents are issued unsigned")

@@ -74,6 +74,9 @@ class LegalRequest(Base):
     emergency: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     #: Authority that must issue or validate before sending (None: the investigator's authority suffices).
     approval_authority: Mapped[str | None] = mapped_column(String(32))
+    #: Approver group that validates after the fact an order issued without prior validation (Reg. (EU) 2023/1543
+    #: Art. 4(5)); None for every other request.
+    validation_authority: Mapped[str | None] = mapped_column(String(32))
     rules_version: Mapped[str | None] = mapped_column(String(64))
     facts: Mapped[dict] = mapped_column(JSONType, default=dict)
     details: Mapped[dict] = mapped_column(JSONType, default=dict)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, false, true
+from sqlalchemy import and_, exists, false, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from lawreq.auth.models import User
-from lawreq.legal_requests.models import Case, LegalRequest
-from lawreq.workflow.states import EDITABLE
+from lawreq.legal_requests.models import Case, LegalRequest, RequestEvent
+from lawreq.workflow.states import EDITABLE, VALIDATABLE
 
 #: The approval group an approver belongs to (judge and investigating judge decide the same things).
 APPROVAL_GROUP = {"prosecutor": "prosecutor", "judge": "judge", "investigating_judge": "judge",
@@ -43,10 +43,46 @@ def can_view(user: User, req: LegalRequest) -> bool:
     if user.role in ("investigator", "liaison_officer"):
         return _in_units(user, req.unit_id)
     if user.role == "approver":
-        return (_in_units(user, req.unit_id) and req.submitted_at is not None
-                and req.approval_authority is not None
-                and req.approval_authority == approval_group(user.authority_type))
+        group = approval_group(user.authority_type)
+        return (_in_units(user, req.unit_id) and req.submitted_at is not None and group is not None
+                and group in (req.approval_authority, req.validation_authority))
     return False
+
+
+#: History entries that decide an order's ex-post validation (Reg. (EU) 2023/1543 Art. 4(5)).
+EX_POST = frozenset({"validate", "refuse_validation"})
+#: Authorities that issue on their own: an order they issue is never "without prior validation".
+_JUDICIAL = ("judge", "investigating_judge", "prosecutor")
+
+
+def issued_without_prior_validation(req: LegalRequest) -> bool:
+    """The order was issued by the investigator's authority alone although its route normally wants validation."""
+    return bool(req.emergency) and (req.details or {}).get("without_prior_validation") is True \
+        and req.approval_authority is None and (req.facts or {}).get("issuer", "police") not in _JUDICIAL
+
+
+def ex_post_decision(req: LegalRequest) -> Any:
+    """The ``validate`` / ``refuse_validation`` event of the order as last issued, if its validating authority
+    decided: a validation of an earlier version (changed and submitted again since) does not count."""
+    for event in reversed(req.events):
+        if event.action in EX_POST:
+            return event
+        if event.action in ("submit", "reopened"):
+            return None
+    return None
+
+
+def awaits_validation(req: LegalRequest) -> bool:
+    """Issued without prior validation, not withdrawn, and nobody has validated it (or refused to) yet."""
+    return (req.validation_authority is not None and req.state in VALIDATABLE
+            and issued_without_prior_validation(req) and ex_post_decision(req) is None)
+
+
+def can_validate(user: User, req: LegalRequest) -> bool:
+    """Art. 4(5): an approver of the group that would have validated beforehand, who did not shape the order."""
+    return (user.role == "approver" and awaits_validation(req) and can_view(user, req)
+            and approval_group(user.authority_type) == req.validation_authority
+            and user.id not in contributors(req))
 
 
 #: An approved request not yet sent may still be changed; the change sends it back to draft and a new approval.
@@ -79,6 +115,8 @@ def can_act(user: User, req: LegalRequest, action: Any) -> bool:
         return False
     if action.name in ("approve", "return", "reject"):
         return can_approve(user, req)
+    if action.name in EX_POST:
+        return can_validate(user, req)
     return can_view(user, req)
 
 
@@ -96,9 +134,21 @@ def visible_requests(user: User) -> ColumnElement[bool]:
     if user.role in ("investigator", "liaison_officer"):
         return LegalRequest.unit_id.in_(ids)
     if user.role == "approver" and approval_group(user.authority_type):
+        group = approval_group(user.authority_type)
         return and_(LegalRequest.unit_id.in_(ids), LegalRequest.submitted_at.is_not(None),
-                    LegalRequest.approval_authority == approval_group(user.authority_type))
+                    or_(LegalRequest.approval_authority == group, LegalRequest.validation_authority == group))
     return false()
+
+
+def awaiting_validation_clause(user: User) -> ColumnElement[bool]:
+    """The requests whose ex-post validation falls to ``user``'s group and is not decided yet (a WHERE clause)."""
+    group = approval_group(user.authority_type)
+    if user.role != "approver" or group is None:
+        return false()
+    decided = exists().where(RequestEvent.request_id == LegalRequest.id, RequestEvent.action.in_(EX_POST),
+                             RequestEvent.at >= LegalRequest.submitted_at)  # of the order as last submitted
+    return and_(visible_requests(user), LegalRequest.validation_authority == group,
+                LegalRequest.state.in_(VALIDATABLE), ~decided)
 
 
 def visible_cases(user: User) -> ColumnElement[bool]:

@@ -202,6 +202,7 @@ def _reopen(db: Session, ctx: Ctx, req: LegalRequest) -> None:
     req.decided_by_id = req.decided_at = None
     voided = issuance.reopen(db, req, ctx.at)
     _event(db, ctx, req, "reopened", "approved", "draft", note="changed after approval: a new approval is needed")
+    on_transition(db, req, "reopened", ctx.at, ctx.rules)
     req.state = "draft"
     record(db, ctx.audit_key, actor=ctx.actor, action="request.reopened", obj=req, before=before,
            after=snapshot(req), detail={"documents_superseded": voided})
@@ -252,6 +253,7 @@ def apply_route(req: LegalRequest, route: Any, rules: Any) -> None:
     req.addressee_country = getattr(addressee, "country", None) if addressee is not None else None
     req.rules_version = getattr(rules, "version", None)
     req.approval_authority = approval_group(req, route)
+    req.validation_authority = validation_group(req, route)
 
 
 def approval_group(req: LegalRequest, route: Any) -> str | None:
@@ -261,11 +263,21 @@ def approval_group(req: LegalRequest, route: Any) -> str | None:
                               and (req.details or {}).get("without_prior_validation") is True)
 
 
-def issued_without_prior_validation(req: LegalRequest) -> bool:
-    """The order was issued by the investigator's authority alone although its route normally wants validation."""
-    return bool(req.emergency) and (req.details or {}).get("without_prior_validation") is True \
-        and req.approval_authority is None and req.facts.get("issuer", "police") not in (
-            "judge", "investigating_judge", "prosecutor")
+def validation_group(req: LegalRequest, route: Any) -> str | None:
+    """The approver group that validates after the fact an order issued without prior validation: the group that
+    would have validated it beforehand (Reg. (EU) 2023/1543 Art. 4(5)); None for every other request."""
+    if req.approval_authority is not None or not (bool(req.emergency)
+                                                  and (req.details or {}).get("without_prior_validation") is True):
+        return None
+    issuer = req.facts.get("issuer", "police")
+    if issuer in ("judge", "investigating_judge", "prosecutor"):
+        return None
+    return approval_group_for(route, issuer)
+
+
+issued_without_prior_validation = permissions.issued_without_prior_validation
+#: Actions that need a fresh second factor: the web form of the request page cannot take them.
+STEP_UP_ACTIONS = ("approve", "validate", "refuse_validation")
 
 
 def available_actions(db: Session, user: Any, req: LegalRequest, rules: Any) -> list[Any]:
@@ -289,6 +301,10 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
     if action == "extend_preservation":
         return _extend_preservation(db, ctx, req, note, data)
     spec = ACTIONS.get(action)
+    if (action in permissions.EX_POST and permissions.can_view(ctx.actor, req)
+            and not permissions.awaits_validation(req)):
+        raise TransitionError("this order awaits no ex-post validation: it was issued with prior validation, is "
+                              "withdrawn, or its validation was already decided")
     if spec is None or not permissions.can_act(ctx.actor, req, spec):
         if spec is not None and permissions.can_view(ctx.actor, req) and req.state not in spec.sources:
             raise TransitionError(f"cannot {spec.label.lower()} a request in state {req.state!r}")
@@ -302,9 +318,16 @@ def transition(db: Session, ctx: Ctx, req: LegalRequest, action: str, *, note: s
         raise TransitionError("this request's route has no recognition step, or the recognition is already recorded")
     if action in ("return", "reject") and not (note or "").strip():
         raise TransitionError("say why: a comment is required to return or reject a request")
-    if action == "mark_sent" and issued_without_prior_validation(req):  # Art. 4(5): the 48-hour clock starts
+    if action == "refuse_validation" and not (note or "").strip():
+        raise TransitionError("say why: a reason is required to refuse validation")
+    if action == "mark_sent" and issued_without_prior_validation(req) and permissions.ex_post_decision(req) is None:
+        # Art. 4(5): the 48-hour clock runs from the issue (started then; here if it was not), unless the order was
+        # validated before it was sent
         data.setdefault("without_prior_validation", True)
         data.setdefault("issued_at", req.decided_at or ctx.at)
+    if action == "submit" and issued_without_prior_validation(req):  # issued now, without prior validation
+        data.setdefault("without_prior_validation", True)
+        data.setdefault("issued_at", ctx.at)
     before = snapshot(req)
     old = req.state
     new = apply(old, action, ctx.actor.role)
@@ -325,8 +348,14 @@ def _documents(db: Session, ctx: Ctx, req: LegalRequest, action: str, prepared: 
     from lawreq.legal_requests import issuance
     from lawreq.pdf import FormError
 
-    if action == "withdraw":
+    if action in ("withdraw", "refuse_validation"):
         issuance.withdraw(db, req, ctx.at)
+    elif action == "validate" and issuance.has_document(req) and issuance.current(db, req) is not None:
+        # Section J now names the validator: a new version, signed like the first, supersedes the one sent.
+        try:
+            issuance.issue(db, ctx, req)
+        except FormError as exc:
+            raise TransitionError(f"the document cannot be issued: {exc}") from exc
     elif action in issuance.ISSUING_ACTIONS and prepared is not False and issuance.has_document(req):
         try:
             issuance.issue(db, ctx, req, prepared)
@@ -347,6 +376,14 @@ def _stamp(req: LegalRequest, action: str, ctx: Ctx, at: datetime, note: str | N
                 "user_id": ctx.actor.id}}
         if action == "reject":
             req.outcome = {**req.outcome, "refused_by": "approver", "reason": note}
+    elif action == "validate":
+        req.updated_at = at  # the row changes, so its version does: a second, concurrent decision is refused
+    elif action == "refuse_validation":
+        # Art. 4(5) [V2, legal_brief.md §2.4]: validation refused -> the order is withdrawn, and the data obtained are
+        # deleted or their use restricted as national law provides (the app says so; it deletes nothing itself).
+        req.outcome = {**req.outcome, "withdrawn_because": "validation_refused", "reason": note,
+                       "data_obtained": "delete_or_restrict", "at": at.isoformat()}
+        req.closed_at = at
     elif action == "mark_sent":
         req.sent_at = data.get("sent_at") or at
         req.sent_channel = data.get("channel")
@@ -369,6 +406,9 @@ def _audit_detail(ctx: Ctx, action: str, data: dict) -> dict[str, Any]:
               if k in ("channel", "provider_reference", "reason")}
     if action == "approve":
         detail["signed_by"] = {"name": ctx.actor.name, "authority": ctx.actor.authority_type}
+    if action in ("validate", "refuse_validation"):
+        detail["validated_by" if action == "validate" else "validation_refused_by"] = {
+            "name": ctx.actor.name, "authority": ctx.actor.authority_type}
     return detail
 
 

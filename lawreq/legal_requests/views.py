@@ -21,7 +21,8 @@ from lawreq.core.clock import utcnow
 from lawreq.deadlines.models import Deadline
 from lawreq.audit.services import record
 from lawreq.legal_requests import issuance, permissions, services
-from lawreq.legal_requests.documents import FOLLOW_ON, FormUnavailable, follow_on_forms
+from lawreq.legal_requests.documents import FOLLOW_ON, FormUnavailable, follow_on_forms, issuance as issued_by
+from lawreq.legal_requests.documents import _route as route_of
 from lawreq.legal_requests.forms import ActionForm, CaseForm
 from lawreq.legal_requests.models import Case, LegalRequest
 from lawreq.legal_requests.queries import case_or_404, request_or_404
@@ -147,13 +148,17 @@ def detail(request_id: int):
     deadlines = list(db.session.scalars(select(Deadline).where(Deadline.request_id == req.id)
                                         .order_by(Deadline.due_at)))
     rules = current_app.extensions["lawreq.rules"]
-    actions = services.available_actions(db.session, current_user, req, rules)
+    # Approving and validating need a fresh second factor: their own pages take them, not this page's forms.
+    actions = [a for a in services.available_actions(db.session, current_user, req, rules)
+               if a.name not in services.STEP_UP_ACTIONS]
     form = ActionForm(version=str(req.version))
     return render_template("legal_requests/detail.html", req=req, deadlines=deadlines, actions=actions, form=form,
                            provider=rules.providers.get(req.provider_id or ""), wizard_url=_wizard_url(req),
                            addressee_zone=_addressee_zone(req, rules), form_info=_form_spec(req),
                            follow_on=follow_on_forms(db.session, req), follow_on_labels=FOLLOW_ON,
                            issued=issuance.history(db.session, req), decisions=_decisions(req),
+                           signed=issued_by(req, route_of(req, rules)),
+                           can_validate=permissions.can_validate(current_user, req),
                            signing_state=issuance.keys_status(current_app.extensions.get("lawreq.signing"),
                                                               req.unit, utcnow())[0],
                            children=list(db.session.scalars(select(LegalRequest).where(
@@ -161,7 +166,8 @@ def detail(request_id: int):
 
 
 #: History entries the request page lists as decisions about the document.
-_DECISIONS = ("submit", "submit_for_approval", "approve", "return", "reject", "reopened", "withdraw")
+_DECISIONS = ("submit", "submit_for_approval", "approve", "return", "reject", "reopened", "withdraw", "validate",
+              "refuse_validation")
 
 
 def _decisions(req: LegalRequest) -> list:
@@ -188,6 +194,12 @@ def act(request_id: int, action: str):
     form = ActionForm()
     if action not in ACTIONS and action != "extend_preservation":
         abort(404)
+    if action in services.STEP_UP_ACTIONS:  # a deliberate act with a fresh second factor, on its own page
+        if action == "approve" and permissions.can_approve(current_user, req):
+            return redirect(url_for("approvals.review", request_id=req.id))
+        if action != "approve" and permissions.can_validate(current_user, req):
+            return redirect(url_for("approvals.validate", request_id=req.id))
+        abort(403)
     if not form.validate_on_submit():
         flash(_("The form was incomplete: %(errors)s", errors="; ".join(f"{k}: {' '.join(str(e) for e in v)}"
                                                                    for k, v in form.errors.items())), "error")

@@ -33,15 +33,22 @@ class Verdict:
     issued_at: datetime | None = None
     withdrawn: bool = False
     superseded: bool = False
+    #: When it was withdrawn; when the later version that superseded it was issued (None: none issued yet).
+    withdrawn_at: datetime | None = None
+    superseded_at: datetime | None = None
     request_state: str = ""
     reference: str = ""
     signature: SignatureCheck | None = None
 
     def public(self) -> dict[str, Any]:
-        """Only what the public page may say: genuine or not, who issued it, when, and whether it was withdrawn."""
-        return {"genuine": self.genuine, "authority": self.authority if self.genuine else "",
-                "unit": self.unit if self.genuine else "", "issued_at": self.issued_at if self.genuine else None,
-                "withdrawn": self.withdrawn, "superseded": self.superseded}
+        """Only what the public page may say: genuine or not, who issued it, when, whether it was withdrawn (when) or
+        superseded by a later version (issued when); never the content or the reference."""
+        genuine = self.genuine
+        return {"genuine": genuine, "authority": self.authority if genuine else "",
+                "unit": self.unit if genuine else "", "issued_at": self.issued_at if genuine else None,
+                "withdrawn": self.withdrawn, "superseded": self.superseded,
+                "withdrawn_at": self.withdrawn_at if genuine else None,
+                "superseded_at": self.superseded_at if genuine else None}
 
 
 def check_bytes(db: Session, pdf: bytes, trust_roots: list, *, inspect_unknown: bool = True) -> Verdict:
@@ -76,7 +83,13 @@ def _lookup(db: Session, digest: str) -> Verdict:
     if found is None:
         return Verdict(False, digest, ["no document with these exact bytes was issued here"])
     doc, unit = found.document, found.unit
+    req = db.get(LegalRequest, doc.request_id)
+    withdrawn = doc.status == "withdrawn" or found.request_state == "withdrawn"
+    withdrawn_at = None
+    if withdrawn:
+        withdrawn_at = doc.status_changed_at if doc.status == "withdrawn" else (req.closed_at or doc.status_changed_at)
+    later = issuance.later_version(db, doc) if doc.status == "superseded" else None
     return Verdict(True, digest, [], authority=unit.authority_name or unit.name, unit=unit.name, country=unit.country,
-                   issued_at=doc.approved_at, withdrawn=doc.status == "withdrawn" or found.request_state == "withdrawn",
-                   superseded=doc.status == "superseded", request_state=found.request_state,
-                   reference=db.get(LegalRequest, doc.request_id).reference)
+                   issued_at=doc.approved_at, withdrawn=withdrawn, withdrawn_at=withdrawn_at,
+                   superseded=doc.status == "superseded", superseded_at=later.approved_at if later else None,
+                   request_state=found.request_state, reference=req.reference)

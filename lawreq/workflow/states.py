@@ -18,6 +18,8 @@ OPEN_STATES = frozenset({"draft", "awaiting_approval", "returned", "approved", "
 #: States in which an addressee holds the request and its clocks run.
 IN_FLIGHT = frozenset({"sent", "acknowledged", "partially_fulfilled"})
 EDITABLE = frozenset({"draft", "returned"})
+#: States of an issued order that may still be validated ex post (Reg. (EU) 2023/1543 Art. 4(5)).
+VALIDATABLE = frozenset({"approved", "sent", "acknowledged", "partially_fulfilled", "fulfilled", "refused", "lapsed"})
 
 
 class TransitionError(ValueError):
@@ -54,6 +56,11 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
        "withdrawn", _UNIT),
     _a("lapse", "Lapsed", {"sent", "acknowledged"}, "lapsed", {"liaison_officer", "admin"}),
     _a("follow_up", "Log a follow-up", {"sent", "acknowledged", "partially_fulfilled"}, None, _UNIT),
+    # Reg. (EU) 2023/1543 Art. 4(5): an order issued without prior validation is validated after the fact (the state
+    # stays), or validation is refused and the order is withdrawn. Any state once issued: the obligation to validate
+    # does not end because the provider answered.
+    _a("validate", "Validate (ex post)", set(VALIDATABLE), None, {"approver"}),
+    _a("refuse_validation", "Refuse validation", set(VALIDATABLE), "withdrawn", {"approver"}),
     # EIO: the executing authority's decision to recognise starts the execution clock (Directive 2014/41/EU Art. 12).
     _a("record_recognition", "Recognised by the executing authority", {"sent", "acknowledged", "partially_fulfilled"},
        None, _UNIT),

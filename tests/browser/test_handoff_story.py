@@ -15,11 +15,11 @@ import urllib.request
 from email import policy
 from pathlib import Path
 
-import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 
 from lawreq.demo import DEMO_PASSWORD, DEMO_TOTP
+from tests.browser.steps import approve_with_step_up, next_code
 from tests.browser.conftest import _free_port
 from tests.deadlines.test_mail import Capture
 
@@ -80,17 +80,15 @@ def _login(page, base_url, who):
     page.get_by_role("button", name="Log in").click()
     if who in DEMO_TOTP:
         page.wait_for_url(re.compile(r"/login/totp$"))
-        page.locator("input[name=code]").fill(pyotp.TOTP(DEMO_TOTP[who]).now())
+        page.locator("input[name=code]").fill(next_code(who))
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/home$"))
 
 
 def approve(page, base_url, request_id):
-    """The prosecutor's approval, in one place (the approval step-up will add its confirmation here)."""
-    page.goto(f"{base_url}/approvals/{request_id}")
-    page.locator("textarea").first.fill("Imminent threat described; necessary and proportionate.")
-    page.get_by_role("button", name="Approve and sign").click()
-    page.wait_for_url(re.compile(r"/approvals$"))
+    """The prosecutor's approval: read the document, a fresh second factor, confirm, sign."""
+    approve_with_step_up(page, base_url, request_id,
+                         comment="Imminent threat described; necessary and proportionate.")
 
 
 def _mails_to(captured, rcpt, reference, timeout=15.0):

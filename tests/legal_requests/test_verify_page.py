@@ -4,8 +4,10 @@ when, withdrawn or not — and nothing of the content. One changed byte makes it
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from lawreq.audit.models import AuditEntry
@@ -13,6 +15,10 @@ from lawreq.legal_requests import services
 from lawreq.legal_requests.issued import IssuedDocument
 from tests.conftest import TEST_CONFIG, csrf_from
 from tests.legal_requests.test_approvals import submitted  # noqa: F401  (fixture)
+
+
+WITHDRAWN_AT = datetime(2026, 12, 7, 9, 30, tzinfo=timezone.utc)
+REISSUED_AT = datetime(2026, 12, 8, 14, 0, tzinfo=timezone.utc)
 
 
 def _ctx(user, app):
@@ -67,14 +73,48 @@ def test_an_empty_form_says_what_to_give(client, issued):
     assert resp.status_code == 422 and "Choose the PDF file or paste its checksum" in resp.get_data(as_text=True)
 
 
-def test_a_withdrawn_request_is_reported_as_withdrawn(app, client, db_session, investigator, issued):
+def _verdict(html: str) -> str:
+    return html.split('id="verdict"')[1].split("</section>")[0]
+
+
+def test_a_withdrawn_request_is_reported_as_withdrawn_with_the_date(app, client, db_session, investigator, issued):
     from lawreq.legal_requests.models import LegalRequest
 
     req = db_session.get(LegalRequest, issued.request_id)
-    services.transition(db_session, _ctx(investigator, app), req, "withdraw", note="Identified otherwise.")
+    with time_machine.travel(WITHDRAWN_AT, tick=False):
+        services.transition(db_session, _ctx(investigator, app), req, "withdraw", note="Identified otherwise.")
+        db_session.commit()
+    reference = req.reference
+    verdict = _verdict(_check(client, pdf=issued.pdf).get_data(as_text=True))
+    assert "Genuine" in verdict and "Genuine, but withdrawn on Mon 2026-12-07 09:30 UTC: do not act on it." in verdict
+    assert "Identified otherwise" not in verdict and reference not in verdict  # nothing of the content
+
+
+def test_a_superseded_document_names_the_date_of_the_later_version(app, client, db_session, investigator,
+                                                                   prosecutor, issued):
+    """A provider holding an older version learns it is genuine, that a later one exists and since when."""
+    from lawreq.legal_requests.models import LegalRequest
+
+    req = db_session.get(LegalRequest, issued.request_id)
+    services.save_draft(db_session, _ctx(investigator, app), req, expected_version=req.version,
+                        details={"facts_summary": "Grooming of a 12-year-old, with the new chat logs."})
     db_session.commit()
-    html = _check(client, pdf=issued.pdf).get_data(as_text=True)
-    assert "Genuine" in html and "It has been withdrawn" in html
+    pending = _verdict(_check(client, pdf=issued.pdf).get_data(as_text=True))
+    assert "Genuine, but superseded: the issuer is changing it and no later version has been issued yet" in pending
+    req = db_session.get(LegalRequest, issued.request_id)  # the page's request ended the session's objects
+    reference = req.reference
+    with time_machine.travel(REISSUED_AT, tick=False):
+        services.transition(db_session, _ctx(investigator, app), req, "submit")
+        services.transition(db_session, _ctx(prosecutor, app), req, "approve")
+        db_session.commit()
+    verdict = _verdict(_check(client, pdf=issued.pdf).get_data(as_text=True))
+    assert ("Genuine, but superseded by a later version issued on Tue 2026-12-08 14:00 UTC: ask the issuer for the "
+            "current one.") in verdict
+    assert "new chat logs" not in verdict and reference not in verdict
+    current = db_session.scalar(select(IssuedDocument).where(IssuedDocument.request_id == issued.request_id,
+                                                             IssuedDocument.status == "issued"))
+    fresh = _verdict(_check(client, pdf=current.pdf).get_data(as_text=True))
+    assert "Genuine" in fresh and "superseded" not in fresh and "withdrawn" not in fresh
 
 
 def test_a_prepared_but_unsigned_draft_is_not_genuine(client, login, prosecutor, submitted, db_session):  # noqa: F811

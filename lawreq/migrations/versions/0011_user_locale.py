@@ -1,14 +1,14 @@
 """users.locale: the interface language a user chose (null: follow the browser, then the instance default)
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-04
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0011'
-down_revision = '0010'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

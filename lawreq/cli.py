@@ -28,6 +28,9 @@ def _attach_pure_groups() -> None:
     main.add_command(routes_command, "routes")
     main.add_command(deadlines_group, "deadlines")
     main.add_command(forms_group, "forms")
+    from lawreq.i18n_cli import i18n_cli
+
+    main.add_command(i18n_cli, "i18n")
 
 
 def _app(**overrides):

@@ -94,6 +94,11 @@ DEFAULTS: dict[str, Any] = {
     "SIGNING_PREPARED_MINUTES": 15,
     #: Let the first ``lawreq serve --demo`` seed demo data.
     "DEMO": False,
+    #: Interface languages this instance offers (codes of lawreq/translations/; English is the source text).
+    #: A user's choice on the account page wins, then the browser's Accept-Language, then DEFAULT_LOCALE.
+    "LANGUAGES": ["en", "de", "fr", "fi", "sv", "nl", "es", "it", "pl"],
+    #: The language for a visitor whose browser asks for none of LANGUAGES (must be one of them).
+    "DEFAULT_LOCALE": "en",
     "WTF_CSRF_TIME_LIMIT": 3600,
     #: ``/healthz`` fails when no scheduler finished a sweep within this many seconds (several intervals).
     "HEALTH_SWEEP_MAX_AGE_SECONDS": 300,
@@ -183,6 +188,14 @@ def validate_config(config: Mapping[str, Any]) -> None:
         raise ConfigError("ATTACHMENT_MAX_BYTES: must be a positive number of bytes")
     if config["ATTACHMENT_MAX_BYTES"] > int(config.get("MAX_CONTENT_LENGTH") or config["ATTACHMENT_MAX_BYTES"]):
         raise ConfigError("ATTACHMENT_MAX_BYTES: larger than MAX_CONTENT_LENGTH, so such a file could never arrive")
+    languages = config.get("LANGUAGES") or []
+    from lawreq.i18n import KNOWN
+
+    unknown = [code for code in languages if code not in KNOWN]
+    if unknown or not languages:
+        raise ConfigError(f"LANGUAGES: {unknown or 'empty'}: choose from {', '.join(KNOWN)}")
+    if config.get("DEFAULT_LOCALE") not in languages:
+        raise ConfigError(f"DEFAULT_LOCALE: {config.get('DEFAULT_LOCALE')!r} is not one of LANGUAGES {languages}")
     if config.get("PASSWORD_HASH_PROFILE") not in ("default", "cheapest"):
         raise ConfigError("PASSWORD_HASH_PROFILE: must be default or cheapest")
     if env == "production" and config.get("PASSWORD_HASH_PROFILE") == "cheapest":

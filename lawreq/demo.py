@@ -54,6 +54,9 @@ USERS = [
     ("verbindung@demo.lawreq", "Vera Verbindung", "liaison_officer", None, ["DE-CYB"]),
 ]
 
+#: The Wiesbaden unit's demo users read the interface in German.
+DEMO_LOCALES = {"ermittler@demo.lawreq": "de", "verbindung@demo.lawreq": "de"}
+
 
 def ensure_signing_keys(instance: Path) -> list[str]:
     """A throw-away demo CA and one signing key per demo unit in ``<instance>/signing``, their passwords in
@@ -87,6 +90,7 @@ def seed(db: Session, app: Flask) -> list[str]:
             user = create_user(db, app.config, email=email, name=name, role=role, authority_type=authority,
                                unit_codes=units, password=DEMO_PASSWORD, totp_secret=DEMO_TOTP.get(email),
                                must_change_password=False)
+            user.locale = DEMO_LOCALES.get(email)
         extra = f"  TOTP key {DEMO_TOTP[email]} (or: lawreq demo totp {email})" if email in DEMO_TOTP else ""
         lines.append(f"{email:28} {role}{' (' + authority + ')' if authority else ''}{extra}")
     seed_requests(db, app)

@@ -52,6 +52,7 @@ ROWS.update({
     "board.index": ("GET", _BOARD),
     "board.export": ("GET", _BOARD),
     "board.statistics": ("GET", _STATS),
+    "board.statistics_short": ("GET", _STATS),
     "board.statistics_csv": ("GET", _STATS),
     "rules_browser.index": ("GET", _EVERYONE),
     "rules_browser.country": ("GET", _EVERYONE),

@@ -15,14 +15,15 @@ from lawreq.core.clock import utcnow
 from tests.conftest import csrf_from
 
 ROLES = ("anon", "investigator", "approver", "liaison_officer", "rules_maintainer", "admin", "other_unit")
-PUBLIC = {"static", "web.health", "web.index", "auth.login", "auth.totp_check", "auth.totp_setup", "auth.logout",
-          "auth.recovery_check", "verify.index", "ops.metrics"}
+PUBLIC = {"static", "web.health", "web.index", "web.favicon", "auth.login", "auth.totp_check", "auth.totp_setup",
+          "auth.logout", "auth.recovery_check", "verify.index", "ops.metrics"}
 
 # endpoint -> (method, {role: expected})
 ALL_OK = {r: 200 for r in ROLES if r != "anon"} | {"anon": "login"}
 ACCESS: dict[str, tuple[str, dict[str, object]]] = {
     "web.index": ("GET", {"anon": "login", "investigator": 302}),
     "web.health": ("GET", {"anon": 200}),
+    "web.favicon": ("GET", {"anon": 301, "investigator": 301}),
     "web.home": ("GET", ALL_OK),
     "auth.login": ("GET", {"anon": 200, "investigator": 302}),
     "auth.totp_check": ("GET", {"anon": "login"}),
@@ -31,6 +32,8 @@ ACCESS: dict[str, tuple[str, dict[str, object]]] = {
     "auth.logout": ("POST", {"anon": "login", "investigator": "login"}),
     "auth.account": ("GET", ALL_OK),
     "auth.end_other_sessions": ("POST", {"anon": "login", "investigator": "ok"}),
+    # the matrix posts no language: the form answers 400 with its error (tests/i18n has the real choice)
+    "auth.set_language": ("POST", {"anon": "login", "investigator": 400}),
     # the world's users have no temporary password: the page sends them home (tests/auth/test_forced_password_change.py)
     "auth.choose_password": ("GET", {r: 302 for r in ROLES if r != "anon"} | {"anon": "login"}),
     # the world's users have no second factor: nothing to back up (tests/auth/test_recovery_codes.py has the rest)

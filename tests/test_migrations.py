@@ -78,6 +78,10 @@ def test_upgrade_downgrade_and_upgrade_again(empty_database):
             assert "closed_at" in sent["dialect_options"]["postgresql_include"]
             assert "st_legal_requests_addressee" in _extended_statistics(engine)
 
+        assert "locale" in _columns(engine, "users")
+        command.downgrade(alembic_config(empty_database), "0006")
+        assert "locale" not in _columns(engine, "users")
+
         command.downgrade(alembic_config(empty_database), "0005")
         assert "ix_legal_requests_unit_sent" not in _indexes(engine, "legal_requests")
         assert "st_legal_requests_addressee" not in _extended_statistics(engine)
@@ -95,6 +99,7 @@ def test_upgrade_downgrade_and_upgrade_again(empty_database):
         upgrade(empty_database)
         assert "recovery_codes" in _tables(engine)
         assert "must_change_password" in _columns(engine, "users")
+        assert "locale" in _columns(engine, "users")
         assert "ix_legal_requests_unit_sent" in _indexes(engine, "legal_requests")
     finally:
         engine.dispose()

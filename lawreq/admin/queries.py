@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lawreq.core.text import N_
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from lawreq.auth.models import Unit, User, memberships
 
 #: Account states the users list filters on: key → label.
-STATUSES = {"active": "Active", "inactive": "Deactivated", "locked": "Locked out", "no_totp": "No second factor"}
+STATUSES = {"active": N_("Active"), "inactive": N_("Deactivated"), "locked": N_("Locked out"),
+            "no_totp": N_("No second factor")}
 #: At most this many rows on one page; the page says when a search should be narrowed.
 LIMIT = 200
 

@@ -88,8 +88,8 @@ def new_user():
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Account for {user.name} <{user.email}> created. Give them the temporary password on another "
-                  "channel; they choose their own at their first login.", "success")
+            flash(_("Account for %(name)s <%(email)s> created. Give them the temporary password on another "
+                    "channel; they choose their own at their first login.", name=user.name, email=user.email), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_new.html", form=form), 400 if form.errors else 200
 
@@ -132,7 +132,8 @@ def edit_user(user_id: int):
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Saved {user.name}: changed {', '.join(changes)}." if changes else "Nothing changed.",
+            flash(_("Saved %(name)s: changed %(fields)s.", name=user.name, fields=", ".join(changes)) if changes
+                  else _("Nothing changed."),
                   "success" if changes else "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return _edit_page(user, form=form, status=400)
@@ -200,8 +201,8 @@ def set_password(user_id: int):
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Temporary password set for {user.name}; {ended} session(s) ended. Give it to them on another "
-                  "channel; they must replace it at their next login.", "success")
+            flash(_("Temporary password set for %(name)s; %(ended)s session(s) ended. Give it to them on another "
+                    "channel; they must replace it at their next login.", name=user.name, ended=ended), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return _edit_page(user, password_form=form, status=400)
 
@@ -241,7 +242,7 @@ def new_unit():
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Unit {unit.code} created.", "success")
+            flash(_("Unit %(code)s created.", code=unit.code), "success")
             return redirect(url_for("admin.units"))
     return _unit_page(form, None, 400 if form.errors else 200)
 
@@ -258,7 +259,8 @@ def edit_unit(unit_id: int):
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Saved unit {unit.code}: changed {', '.join(changes)}." if changes else "Nothing changed.",
+            flash(_("Saved unit %(code)s: changed %(fields)s.", code=unit.code, fields=", ".join(changes)) if changes
+                  else _("Nothing changed."),
                   "success" if changes else "info")
             return redirect(url_for("admin.units"))
     return _unit_page(form, unit, 400 if form.errors else 200)

@@ -63,7 +63,21 @@ def routes(body: dict):
                                        "suggestions": list(exc.suggestions)}) from None
     result = evaluate(facts, ruleset)
     return jsonify({"facts": serializers.plain(facts.to_dict()), "rules_version": ruleset.version,
-                    "routes": [serializers.plain(r.to_dict()) for r in result]})
+                    "routes": [serializers.plain(r.to_dict()) for r in result],
+                    "recommendations": [rec.to_dict() for rec in _recommend(result, facts.provider, ruleset)]})
+
+
+def _recommend(result, provider_id: str, ruleset) -> list:
+    """The route step's ranking and reasons, with the figures of the caller's (first) unit and of the instance."""
+    from lawreq.api.auth import caller
+    from lawreq.legal_requests.history import route_figures
+    from lawreq.rules.recommend import recommend
+
+    units = getattr(caller().user, "units", None) or []
+    figures = route_figures(db.session, unit_id=units[0].id if units else -1, provider_id=provider_id,
+                            route_ids=[r.id for r in result if r.available])
+    provider = ruleset.providers.get(provider_id)
+    return recommend(result, figures, provider.name if provider else provider_id)
 
 
 @operation("/providers", "GET", Operation(

@@ -19,13 +19,14 @@ from lawreq.audit.services import record
 from lawreq.auth.models import ApiToken, User
 from lawreq.core.clock import utcnow
 from lawreq.security.tokens import Claims, TokenError, TokenKeys, issue, new_jti, verify
+from lawreq.core.text import N_
 
 #: Scope → what it lets a caller do (shown on the settings page and in the OpenAPI document).
 SCOPES = {
-    "requests:read": "Read cases, requests, their history, statistics and documents",
-    "requests:write": "Create and edit drafts and move requests through their workflow",
-    "deadlines:read": "Read deadlines and the iCalendar feed",
-    "routes:read": "Ask the rules engine for routes; read providers and jurisdictions",
+    "requests:read": N_("Read cases, requests, their history, statistics and documents"),
+    "requests:write": N_("Create and edit drafts and move requests through their workflow"),
+    "deadlines:read": N_("Read deadlines and the iCalendar feed"),
+    "routes:read": N_("Ask the rules engine for routes; read providers and jurisdictions"),
 }
 #: Roles that may hold API tokens. Approvers sign with a second factor on the web pages; an API token would
 #: bypass it, so they get none (nor do rules maintainers, who have nothing to fetch).

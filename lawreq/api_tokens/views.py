@@ -14,6 +14,7 @@ from lawreq.api_tokens.forms import TokenForm
 from lawreq.auth.decorators import require, roles_required
 from lawreq.auth.models import ApiToken
 from lawreq.core.clock import utcnow
+from lawreq.i18n import _
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/settings/api-tokens")
 ROLES = tuple(sorted(services.API_ROLES))
@@ -52,5 +53,5 @@ def revoke(token_id: int):
     services.revoke_personal_token(db.session, current_app.config["AUDIT_KEY"].encode(),
                                    current_user._get_current_object(), row)
     db.session.commit()
-    flash(f"Token {row.name!r} revoked; its access tokens stopped working too.", "success")
+    flash(_("Token “%(name)s” revoked; its access tokens stopped working too.", name=row.name), "success")
     return redirect(url_for("api_tokens.index"))

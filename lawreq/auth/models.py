@@ -62,6 +62,8 @@ class User(Base):
     #: The password was typed by an admin (admin pages or ``lawreq users create``): its owner must replace it right
     #: after the next login, and reaches nothing else until then (``auth.views.choose_password``).
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Interface language chosen on the account page; None follows the browser and the instance default.
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_timecode: Mapped[int | None] = mapped_column(Integer)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user
 
 from lawreq import db
 from lawreq.audit.services import record
 from lawreq.auth import recovery, sessions, totp
 from lawreq.auth.decorators import public, require, roles_required
-from lawreq.auth.forms import (ConfirmForm, LoginForm, NewPasswordForm, PasswordChangeForm, RecoveryCodeForm,
+from lawreq.auth.forms import (ConfirmForm, LanguageForm, LoginForm, NewPasswordForm, PasswordChangeForm, RecoveryCodeForm,
                                RecoveryRegenerateForm, TotpForm)
 from lawreq.auth.models import AuthSession, User
 from lawreq.auth.passwords import check_password
@@ -19,6 +20,7 @@ from lawreq.auth.services import (GENERIC_FAILURE, authenticate, count_failure, 
 from lawreq.core.clock import utcnow
 from lawreq.deadlines.notifications import notify
 from lawreq.extensions import login_throttle
+from lawreq.i18n import _, ngettext
 
 bp = Blueprint("auth", __name__)
 
@@ -127,7 +129,7 @@ def totp_check():
             ended = _factor_failed(user, "login.totp_failed", "login.totp_locked")
             if ended is not None:
                 return ended
-            error = "That code is not valid (wrong, expired or already used)."
+            error = _("That code is not valid (wrong, expired or already used).")
         else:
             user.totp_last_timecode, user.failed_logins, pending.mfa_passed = step, 0, True
             _audit("login.ok", actor=user, ip=request.remote_addr)
@@ -155,14 +157,14 @@ def recovery_check():
                    message=f"A recovery code was used to sign in to your account; {left} left. If that was not "
                            "you, tell an administrator at once.")
             db.session.commit()
-            flash(f"You signed in with a recovery code: {left} left. If you lost your authenticator, ask an "
-                  "administrator to reset your second factor; otherwise make a new set on your account page.",
-                  "warning")
+            flash(_("You signed in with a recovery code: %(left)s left. If you lost your authenticator, ask an "
+                    "administrator to reset your second factor; otherwise make a new set on your account page.",
+                    left=left), "warning")
             return redirect(_onward_url(user))
         ended = _factor_failed(user, "login.recovery_code_failed", "login.recovery_code_locked")
         if ended is not None:
             return ended
-        error = "That recovery code is not valid (wrong or already used)."
+        error = _("That recovery code is not valid (wrong or already used).")
     return render_template("auth/recovery.html", form=form, error=error), (401 if error else 200)
 
 
@@ -180,7 +182,7 @@ def totp_setup():
     if form.validate_on_submit():
         step = totp.verify(secret, form.code.data, None, utcnow())
         if step is None:
-            error = "That code does not match; check the device clock and try the next code."
+            error = _("That code does not match; check the device clock and try the next code.")
         else:
             user = pending.user
             user.totp_secret, user.totp_last_timecode, pending.mfa_passed = secret, step, True
@@ -211,7 +213,7 @@ def choose_password():
             killed = sessions.revoke_all(user.id, except_sid=session.get(sessions.SESSION_KEY))
             _audit("account.password_changed", actor=user, replaced_temporary=True, other_sessions_ended=killed)
             db.session.commit()
-            flash("Your new password is set; the temporary one no longer works.", "success")
+            flash(_("Your new password is set; the temporary one no longer works."), "success")
             return redirect(session.pop("next", url_for("web.home")))
     return render_template("auth/choose_password.html", form=form, error=error), \
         400 if error or form.errors else 200
@@ -224,7 +226,7 @@ def logout():
         _audit("logout", actor=current_user._get_current_object())
     sessions.end()
     db.session.commit()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -234,17 +236,17 @@ def account():
     form = PasswordChangeForm()
     error = None
     if form.validate_on_submit():
-        ok, _ = check_password(current_user.password_hash, form.current.data,
+        ok, __ = check_password(current_user.password_hash, form.current.data,
                                current_app.config["PASSWORD_HASH_PROFILE"])
         if not ok:
             # A wrong current password counts like a failed login: a stolen session cannot guess without limit.
             ended = _factor_failed(current_user._get_current_object(), "account.password_check_failed",
                                    "account.password_check_locked")
             if ended is not None:
-                flash("Too many wrong passwords: the account is locked for a while and this session ended.",
+                flash(_("Too many wrong passwords: the account is locked for a while and this session ended."),
                       "error")
                 return ended
-            return _account_page(form=form, error="The current password is wrong.", status=401)
+            return _account_page(form=form, error=_("The current password is wrong."), status=401)
         problems = set_password(current_user, form.new.data, current_app.config, utcnow())
         if problems:
             error = " ".join(problems)
@@ -252,7 +254,7 @@ def account():
             killed = sessions.revoke_all(current_user.id, except_sid=session.get(sessions.SESSION_KEY))
             _audit("account.password_changed", actor=current_user._get_current_object(), other_sessions_ended=killed)
             db.session.commit()
-            flash("Password changed. Your other sessions were ended.", "success")
+            flash(_("Password changed. Your other sessions were ended."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(form=form, error=error)
 
@@ -261,6 +263,7 @@ def _account_page(status: int = 200, **context):
     user = current_user._get_current_object()
     context.setdefault("form", PasswordChangeForm(formdata=None))
     context.setdefault("recovery_form", RecoveryRegenerateForm(formdata=None))
+    context.setdefault("language_form", language_form(formdata=None))
     return render_template("auth/account.html", confirm=ConfirmForm(), sessions=sessions.active_sessions(user.id),
                            recovery=recovery_status(db.session, user) if user.totp_secret else None,
                            **{"error": None, "recovery_error": None, **context}), status
@@ -276,7 +279,7 @@ def regenerate_recovery_codes():
     if not form.validate_on_submit():
         return _account_page(recovery_form=form, status=400)
     now = utcnow()
-    password_ok, _ = check_password(user.password_hash, form.password.data,
+    password_ok, __ = check_password(user.password_hash, form.password.data,
                                     current_app.config["PASSWORD_HASH_PROFILE"])
     step = totp.verify(user.totp_secret, form.totp.data, user.totp_last_timecode, now)
     if not password_ok or step is None:
@@ -284,13 +287,42 @@ def regenerate_recovery_codes():
         if ended is not None:
             return ended
         return _account_page(recovery_form=form, status=401,
-                             recovery_error="The password or the code is wrong (or the code was already used). "
-                                            "Your recovery codes were not changed.")
+                             recovery_error=_("The password or the code is wrong (or the code was already used). "
+                                              "Your recovery codes were not changed."))
     user.totp_last_timecode, user.failed_logins = step, 0
     codes = issue_recovery_codes(db.session, user, _recovery_key(), now)
     _audit("account.recovery_codes_regenerated", actor=user, count=len(codes))
     db.session.commit()
     return _show_codes(codes, continue_url=url_for("auth.account"))
+
+
+@bp.route("/account/language", methods=["POST"])
+@roles_required()
+def set_language():
+    """The interface language of this account (empty: follow the browser)."""
+    form = language_form()
+    if not form.validate_on_submit():
+        return _account_page(language_form=form, status=400)
+    user = current_user._get_current_object()
+    before, user.locale = user.locale, form.locale.data or None
+    _audit("account.locale_changed", actor=user, before=before, after=user.locale)
+    db.session.commit()
+    refresh()  # the confirmation speaks the language just chosen
+    flash(_("Interface language saved."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def language_form(**kwargs):
+    from babel import Locale
+
+    from lawreq.i18n import languages
+
+    form = LanguageForm(**kwargs)
+    form.locale.choices = [("", _("Follow my browser"))] + [
+        (code, Locale.parse(code).get_display_name(code).capitalize()) for code in languages()]
+    if kwargs.get("formdata", True) is None:
+        form.locale.data = current_user.locale or ""
+    return form
 
 
 @bp.route("/account/sessions/end-others", methods=["POST"])
@@ -301,5 +333,5 @@ def end_other_sessions():
         killed = sessions.revoke_all(current_user.id, except_sid=session.get(sessions.SESSION_KEY))
         _audit("account.sessions_ended", actor=current_user._get_current_object(), count=killed)
         db.session.commit()
-        flash(f"{killed} other session(s) ended.", "success")
+        flash(ngettext("%(num)s other session ended.", "%(num)s other sessions ended.", killed), "success")
     return redirect(url_for("auth.account"))

@@ -8,6 +8,7 @@ with their JSON payloads.
 
 from __future__ import annotations
 
+from lawreq.core.text import N_
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,14 +32,14 @@ COUNT_CAP = 1_000
 STATE_GROUPS = {"open": OPEN_STATES, "closed": frozenset(STATES) - OPEN_STATES}
 
 SORTS: dict[str, tuple[str, Any]] = {
-    "deadline": ("Next deadline", LegalRequest.next_deadline_at),
-    "age": ("Created", LegalRequest.created_at),
-    "updated": ("Last change", LegalRequest.updated_at),
-    "reference": ("Reference", LegalRequest.reference),
-    "state": ("State", LegalRequest.state),
-    "provider": ("Provider", LegalRequest.provider_id),
-    "route": ("Route", LegalRequest.route_id),
-    "country": ("Country", LegalRequest.addressee_country),
+    "deadline": (N_("Next deadline"), LegalRequest.next_deadline_at),
+    "age": (N_("Created"), LegalRequest.created_at),
+    "updated": (N_("Last change"), LegalRequest.updated_at),
+    "reference": (N_("Reference"), LegalRequest.reference),
+    "state": (N_("State"), LegalRequest.state),
+    "provider": (N_("Provider"), LegalRequest.provider_id),
+    "route": (N_("Route"), LegalRequest.route_id),
+    "country": (N_("Country"), LegalRequest.addressee_country),
 }
 
 #: Columns a board row carries (the page, the quick actions and the CSV read these).

@@ -25,8 +25,10 @@ from itertools import chain
 from types import MappingProxyType
 from typing import NamedTuple
 
+from lawreq.core.text import N_
+
 #: Dimensions the statistics are grouped by, with their labels.
-DIMENSIONS = {"provider": "Provider", "route": "Route", "country": "Country"}
+DIMENSIONS = {"provider": N_("Provider"), "route": N_("Route"), "country": N_("Country")}
 FULFILLED = frozenset({"fulfilled", "partially_fulfilled"})
 
 

@@ -19,6 +19,9 @@ from lawreq.board import charts, csv, queries, snapshots
 from lawreq.board.forms import BoardFilterForm
 from lawreq.board.statistics import DIMENSIONS, GroupStats, rows_for_csv
 from lawreq.core.clock import utcnow
+from lawreq.i18n import _
+from lawreq.i18n import lazy_gettext as _l
+from lawreq.web.formatting import stat_key, tr
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, REFUSAL_REASONS, STATES
 
@@ -26,7 +29,7 @@ bp = Blueprint("board", __name__, url_prefix="/board")
 BOARD_ROLES = ("investigator", "liaison_officer", "admin")
 STATS_ROLES = snapshots.STATS_ROLES
 #: Periods the statistics can cover, in days (query string ``days``).
-PERIODS = {90: "last 90 days", 365: "last 12 months", 1825: "last 5 years"}
+PERIODS = {90: _l("last 90 days"), 365: _l("last 12 months"), 1825: _l("last 5 years")}
 assert tuple(PERIODS) == snapshots.PERIOD_DAYS, "the scheduler precomputes exactly the periods the page offers"
 QUICK = ("mark_sent", "acknowledge")
 CHART_ROWS = 12
@@ -113,19 +116,19 @@ def _figures(days: int) -> snapshots.Figures:
 def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:
     """Three charts per dimension (the busiest ``CHART_ROWS`` groups; the table beside them has all)."""
     shown = stats[:CHART_ROWS]
-    labels = [s.key for s in shown]
-    name = DIMENSIONS[dimension].lower()
+    labels = [stat_key(s.key, dimension) for s in shown]
+    name = tr(DIMENSIONS[dimension]).lower()
 
     def series(label: str, attr: str) -> charts.Series:
         return charts.Series(label, tuple(getattr(s, attr) for s in shown))
 
     specs = [
-        ("ack", f"Days to acknowledgement by {name}", [series("median", "median_ack_days"),
-                                                       series("p90", "p90_ack_days")], "d"),
-        ("data", f"Days to data by {name}", [series("median", "median_data_days"),
-                                            series("p90", "p90_data_days")], "d"),
-        ("rates", f"Fulfilment and refusal rates by {name}", [series("fulfilled", "fulfilment_rate"),
-                                                             series("refused", "refusal_rate")], "%"),
+        ("ack", _("Days to acknowledgement by %(dimension)s", dimension=name),
+         [series(_("median"), "median_ack_days"), series(_("p90"), "p90_ack_days")], "d"),
+        ("data", _("Days to data by %(dimension)s", dimension=name),
+         [series(_("median"), "median_data_days"), series(_("p90"), "p90_data_days")], "d"),
+        ("rates", _("Fulfilment and refusal rates by %(dimension)s", dimension=name),
+         [series(_("fulfilled"), "fulfilment_rate"), series(_("refused"), "refusal_rate")], "%"),
     ]
     return [{"title": title, "svg": Markup(charts.bar_chart(f"{dimension}-{key}", title, labels, data, unit=unit))}
             for key, title, data, unit in specs]
@@ -134,6 +137,7 @@ def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:
 @bp.route("/statistics")
 @roles_required(*STATS_ROLES)
 def statistics():
+    """Also at ``/statistics`` (``statistics_short``): people type the short address."""
     days = _period()
     figures = _figures(days)
     stats = figures.stats
@@ -149,3 +153,14 @@ def statistics_csv():
     body = "".join(csv.stream(rows_for_csv(_figures(days).stats, lambda r: REFUSAL_REASONS.get(r, r))))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=lawreq-statistics-{days}d.csv"})
+
+
+
+@roles_required(*STATS_ROLES)
+def statistics_short():
+    return statistics()
+
+
+# ``/statistics`` as well as ``/board/statistics``: the same page, the same gate, the query string kept.
+bp.record_once(lambda state: state.app.add_url_rule("/statistics", endpoint="board.statistics_short",
+                                                    view_func=statistics_short))

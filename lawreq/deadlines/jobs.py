@@ -133,13 +133,13 @@ def _claim(db_factory: Callable[[], Session], now: datetime, token: str, batch: 
         rows = conn.execute(
             select(Reminder.id, Reminder.user_id, User.email, User.name, Reminder.channel, LegalRequest.id,
                    LegalRequest.reference, Deadline.kind, Deadline.due_at, Deadline.conservative_at, Unit.timezone,
-                   Reminder.offset_seconds, Reminder.escalation)
+                   Reminder.offset_seconds, Reminder.escalation, User.locale)
             .join(Deadline, Deadline.id == Reminder.deadline_id).join(LegalRequest)
             .join(Unit, Unit.id == LegalRequest.unit_id).join(User, User.id == Reminder.user_id)
             .where(Reminder.claimed_by == token, Reminder.status == "sending").order_by(Reminder.due_at)).all()
     return [Delivery(reminder_id=r[0], user_id=r[1], email=r[2], name=r[3], channel=r[4], request_id=r[5],
                      reference=r[6], kind=r[7], due_at=min(r[8], r[9] or r[8]), timezone=r[10] or "UTC",
-                     offset_seconds=r[11], escalation=r[12]) for r in rows]
+                     offset_seconds=r[11], escalation=r[12], locale=r[13] or "en") for r in rows]
 
 
 def group(deliveries: list[Delivery]) -> list[Digest]:

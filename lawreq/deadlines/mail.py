@@ -7,6 +7,7 @@ crash between sending and marking is recognisable as the same message.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import smtplib
 import ssl
@@ -20,7 +21,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.support import NullTranslations, Translations
+from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from lawreq.catalogues import TRANSLATIONS
+from lawreq.core.text import N_
 
 #: ``Reminder.last_error`` of an e-mail reminder on an instance without SMTP (status ``skipped``, nobody alerted).
 SKIPPED_NO_SMTP = "skipped: SMTP not configured"
@@ -51,6 +57,8 @@ class Delivery:
     timezone: str
     offset_seconds: int
     escalation: bool
+    #: the recipient's interface language (users.locale); the e-mail is written in it
+    locale: str = "en"
 
     @property
     def message_id(self) -> str:
@@ -58,7 +66,11 @@ class Delivery:
 
     @property
     def kind_words(self) -> str:
-        return self.kind.replace("_", " ")
+        return self._t(KIND_WORDS.get(self.kind, self.kind.replace("_", " ")))
+
+    def _t(self, message: str, **params: Any) -> str:
+        text = catalogue(self.locale).gettext(message)
+        return text % params if params else text
 
     @property
     def due_local(self) -> datetime:
@@ -69,16 +81,18 @@ class Delivery:
         """"in 3 days", "now", "overdue by 1 day" — relative to the deadline, as the offset says."""
         offset = timedelta(seconds=self.offset_seconds)
         if not offset:
-            return "is due now"
+            return self._t(N_("is due now"))
         amount = abs(offset)
-        text = f"{amount.days} day{'s' * (amount.days != 1)}" if amount.days else \
-            f"{amount.seconds // 3600} hour{'s' * (amount.seconds // 3600 != 1)}"
-        return f"is due in {text}" if offset < timedelta(0) else f"is overdue by {text}"
+        unit, count = ("duration-day", amount.days) if amount.days else ("duration-hour", amount.seconds // 3600)
+        text = format_unit(count, unit, length="long", locale=self.locale)
+        return self._t(N_("is due in %(time)s"), time=text) if offset < timedelta(0) else \
+            self._t(N_("is overdue by %(time)s"), time=text)
 
     def summary(self) -> str:
         """One line for an in-app notification."""
-        return (f"{self.reference}: the {self.kind_words} deadline {self.when_words} "
-                f"({self.due_local:%Y-%m-%d %H:%M} {self.timezone})")
+        return self._t(N_("%(reference)s: the %(kind)s deadline %(when)s (%(due)s %(zone)s)"), reference=self.reference,
+                       kind=self.kind_words, when=self.when_words, due=f"{self.due_local:%Y-%m-%d %H:%M}",
+                       zone=self.timezone)
 
 
 @dataclass(frozen=True)
@@ -154,20 +168,30 @@ class Digest:
         return f"<reminders-{hashlib.sha256(ids.encode()).hexdigest()[:20]}@lawreq.invalid>"
 
     @property
+    def locale(self) -> str:
+        """The recipient's language (every item is for the same user)."""
+        return self.first.locale
+
+    @property
     def subject(self) -> str:
-        prefix = "Overdue" if self.overdue else "Deadline"
         shown = self.shown
+        t = self.first._t
         if len(shown) == 1:
             d = shown[0]
-            return f"{prefix}: {d.reference} {d.kind_words} {d.when_words}"
-        return f"{prefix}: {len(shown)} deadlines need you ({self.reference})"
+            subject = N_("Overdue: %(reference)s %(kind)s %(when)s") if self.overdue else \
+                N_("Deadline: %(reference)s %(kind)s %(when)s")
+            return t(subject, reference=d.reference, kind=d.kind_words, when=d.when_words)
+        subject = N_("Overdue: %(num)s deadlines need you (%(references)s)") if self.overdue else \
+            N_("Deadline: %(num)s deadlines need you (%(references)s)")
+        return t(subject, num=len(shown), references=self.reference)
 
     def summary(self) -> str:
         """The in-app text: one line per deadline."""
         shown = self.shown
         if len(shown) == 1:
             return shown[0].summary()
-        return f"{len(shown)} deadlines need you: " + "; ".join(d.summary() for d in shown)
+        return self.first._t(N_("%(num)s deadlines need you: %(items)s"), num=len(shown),
+                             items="; ".join(d.summary() for d in shown))
 
 
 @dataclass(frozen=True)
@@ -214,14 +238,14 @@ class SmtpSettings:
 
 
 def build_message(digest: Digest | Delivery, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
-    """The reminders of one digest as one multipart plain-text + HTML message."""
+    """The reminders of one digest as one multipart plain-text + HTML message, in the recipient's language."""
     if isinstance(digest, Delivery):
         digest = Digest((digest,))
-    env = _environment(templates_dir)
+    env = _environment(templates_dir, digest.locale)
     base = base_url.rstrip("/")
     shown = digest.shown
     context = {"digest": digest, "d": shown[0], "link": f"{base}/requests/{shown[0].request_id}",
-               "items": [(d, f"{base}/requests/{d.request_id}") for d in shown]}
+               "items": [(d, f"{base}/requests/{d.request_id}") for d in shown], "lang": digest.locale}
     msg = EmailMessage()
     msg["Subject"] = digest.subject
     msg["From"] = sender
@@ -361,10 +385,28 @@ class SmtpSender:
 _ENVIRONMENTS: dict[str, Environment] = {}
 
 
-def _environment(templates_dir: str) -> Environment:
-    if templates_dir not in _ENVIRONMENTS:
-        _ENVIRONMENTS[templates_dir] = Environment(
+def _environment(templates_dir: str, locale: str = "en") -> Environment:
+    key = (templates_dir, locale)
+    if key not in _ENVIRONMENTS:
+        env = Environment(
             loader=FileSystemLoader(str(Path(templates_dir))),
             autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-            keep_trailing_newline=True)
-    return _ENVIRONMENTS[templates_dir]
+            keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(catalogue(locale), newstyle=True)
+        _ENVIRONMENTS[key] = env
+    return _ENVIRONMENTS[key]
+
+
+#: Deadline kinds in words (the same messages the interface uses, lawreq/web/terms.py).
+KIND_WORDS = {"response": N_("response"), "preservation_expiry": N_("end of preservation"),
+              "preservation_extension": N_("extension of preservation"), "review_window": N_("review window"),
+              "ex_post_validation": N_("ex-post validation"), "recognition": N_("recognition"),
+              "provisional_measures": N_("provisional measures"), "execution": N_("execution"),
+              "acknowledgement": N_("acknowledgement")}
+
+
+@functools.cache
+def catalogue(locale: str) -> Translations:
+    """The compiled interface catalogue of ``locale`` (English: the messages themselves)."""
+    found = Translations.load(str(TRANSLATIONS), [locale or "en"], domain="messages")
+    return found if isinstance(found, Translations) else NullTranslations()

@@ -12,7 +12,7 @@ from lawreq.audit.services import record
 from lawreq.auth.decorators import public, require, roles_required
 from lawreq.core.clock import utcnow
 from lawreq.deadlines import notifications
-from lawreq.deadlines.forms import ReminderSettingsForm, split_offsets
+from lawreq.deadlines.forms import ReminderSettingsForm
 from lawreq.deadlines.ical import CalendarEvent, build_calendar
 from lawreq.deadlines.mail import email_enabled
 from lawreq.deadlines.offsets import format_offset
@@ -21,6 +21,7 @@ from lawreq.handoffs.services import channels_of as handoff_channels
 from lawreq.handoffs.services import set_channels as set_handoff_channels
 from lawreq.deadlines.services import DeadlineSetupError, alert_at, parse_preferences, preferences_of
 from lawreq.legal_requests.queries import request_or_404
+from lawreq.i18n import _, ngettext
 
 bp = Blueprint("deadlines", __name__)
 UNIT_ROLES = ("investigator", "liaison_officer", "admin")
@@ -47,7 +48,7 @@ def mark_read(notification_id: int):
 def mark_all_read():
     count = notifications.mark_read(db.session, current_user.id, utcnow())
     db.session.commit()
-    flash(f"{count} notification{'s' * (count != 1)} marked as read.", "info")
+    flash(ngettext("%(num)s notification marked as read.", "%(num)s notifications marked as read.", count), "info")
     return redirect(url_for("deadlines.notifications"))
 
 
@@ -56,24 +57,24 @@ def mark_all_read():
 def settings():
     user = current_user._get_current_object()
     prefs = preferences_of(user)
-    form = ReminderSettingsForm()
+    form = ReminderSettingsForm(saved_days=prefs.day_offsets, saved_hours=prefs.hour_offsets)
     if request.method == "GET":
         form.email.data = "email" in prefs.channels
         form.in_app.data = "in_app" in prefs.channels
-        form.day_offsets.data = ", ".join(format_offset(d) for d in prefs.day_offsets)
-        form.hour_offsets.data = ", ".join(format_offset(d) for d in prefs.hour_offsets)
+        form.day_offsets.data = [format_offset(d) for d in prefs.day_offsets]
+        form.hour_offsets.data = [format_offset(d) for d in prefs.hour_offsets]
         form.handoff_email.data = "email" in handoff_channels(user)
         form.handoff_in_app.data = "in_app" in handoff_channels(user)
     elif form.validate_on_submit():
         chosen = parse_preferences({
             "channels": [c for c, on in (("email", form.email.data), ("in_app", form.in_app.data)) if on],
-            "day_offsets": split_offsets(form.day_offsets.data),
-            "hour_offsets": split_offsets(form.hour_offsets.data)})
+            "day_offsets": list(form.day_offsets.data or []),
+            "hour_offsets": list(form.hour_offsets.data or [])})
         user.preferences = {**(user.preferences or {}), "reminders": chosen.to_json()}
         set_handoff_channels(user, [c for c, on in (("email", form.handoff_email.data),
                                                      ("in_app", form.handoff_in_app.data)) if on])
         db.session.commit()
-        flash("Reminder settings saved; they apply to deadlines that start from now on.", "success")
+        flash(_("Reminder settings saved; they apply to deadlines that start from now on."), "success")
         return redirect(url_for("deadlines.settings"))
     return render_template("deadlines/settings.html", form=form, has_feed=bool(user.ical_token_hash),
                            feed_url=None, email_on=email_enabled(current_app.config))
@@ -90,11 +91,13 @@ def create_calendar_token():
            obj=user)
     db.session.commit()
     feed_url = f"{current_app.config['BASE_URL'].rstrip('/')}{url_for('deadlines.ical_feed', token=token)}"
-    form = ReminderSettingsForm(formdata=None)
     prefs = preferences_of(user)
+    form = ReminderSettingsForm(formdata=None, saved_days=prefs.day_offsets, saved_hours=prefs.hour_offsets)
     form.email.data, form.in_app.data = "email" in prefs.channels, "in_app" in prefs.channels
-    form.day_offsets.data = ", ".join(format_offset(d) for d in prefs.day_offsets)
-    form.hour_offsets.data = ", ".join(format_offset(d) for d in prefs.hour_offsets)
+    form.day_offsets.data = [format_offset(d) for d in prefs.day_offsets]
+    form.hour_offsets.data = [format_offset(d) for d in prefs.hour_offsets]
+    form.handoff_email.data = "email" in handoff_channels(user)
+    form.handoff_in_app.data = "in_app" in handoff_channels(user)
     return render_template("deadlines/settings.html", form=form, has_feed=True, feed_url=feed_url,
                            email_on=email_enabled(current_app.config))
 
@@ -107,7 +110,7 @@ def revoke_calendar_token():
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=user, action="calendar_token.revoke",
            obj=user)
     db.session.commit()
-    flash("Calendar feed address revoked.", "info")
+    flash(_("Calendar feed address revoked."), "info")
     return redirect(url_for("deadlines.settings"))
 
 
@@ -147,10 +150,11 @@ def extend_preservation(request_id: int):
         services.transition(db.session, ctx, req, "extend_preservation")
     except (DeadlineSetupError, TransitionError) as exc:
         db.session.rollback()
-        flash(f"{req.reference}: not extended: {exc}", "error")
+        flash(_("%(reference)s: not extended: %(reason)s", reference=req.reference, reason=exc), "error")
     except services.NotPermitted:
         abort(403)
     else:
         db.session.commit()
-        flash(f"{req.reference}: preservation extended; send the extension request to the provider now.", "success")
+        flash(_("%(reference)s: preservation extended; send the extension request to the provider now.",
+                reference=req.reference), "success")
     return redirect(url_for("deadlines.preservations"))

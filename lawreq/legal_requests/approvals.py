@@ -41,6 +41,8 @@ from lawreq.legal_requests.views import ctx
 from lawreq.legal_requests.wizard_views import chosen_route, duplicates_of, review_risks
 from lawreq.signing import SigningError
 from lawreq.workflow.states import TransitionError
+from lawreq.i18n import _
+from lawreq.i18n import lazy_gettext as _l
 
 bp = Blueprint("approvals", __name__)
 
@@ -52,12 +54,12 @@ CLOCK_CITES = (("Reg. (EU) 2023/1543 Art. 10(4)", "https://gesetze.legal/eu/vo_e
 
 
 class DecisionForm(FlaskForm):
-    comment = TextAreaField("Comment", validators=[Length(max=4000)],
-                            description="Required to return or reject: say what must change or why.")
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=4000)],
+                            description=_l("Required to return or reject: say what must change or why."))
     version = HiddenField(validators=[DataRequired()])
-    approve = SubmitField("Approve and sign…")
-    send_back = SubmitField("Return with comments")
-    reject = SubmitField("Reject")
+    approve = SubmitField(_l("Approve and sign…"))
+    send_back = SubmitField(_l("Return with comments"))
+    reject = SubmitField(_l("Reject"))
 
     def decision(self) -> str | None:
         return "approve" if self.approve.data else "return" if self.send_back.data else \
@@ -66,10 +68,10 @@ class DecisionForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         if self.decision() is None:
-            self.comment.errors.append("Choose a decision: approve, return or reject.")
+            self.comment.errors.append(_("Choose a decision: approve, return or reject."))
             return False
         if self.decision() in ("return", "reject") and not (self.comment.data or "").strip():
-            self.comment.errors.append("Say why: a comment is required to return or reject a request.")
+            self.comment.errors.append(_("Say why: a comment is required to return or reject a request."))
             return False
         return valid
 
@@ -351,8 +353,8 @@ def _decide(req: LegalRequest, form: DecisionForm) -> Any:
         return redirect(url_for(".review", request_id=req.id))
     except (services.ConflictError, StaleDataError):
         db.session.rollback()
-        flash(f"{req.reference} changed since you opened it: review it again.", "error")
+        flash(_("%(reference)s changed since you opened it: review it again.", reference=req.reference), "error")
         return redirect(url_for(".review", request_id=req.id))
-    words = {"return": "returned to the investigator", "reject": "rejected"}
-    flash(f"{req.reference} {words[action]}.", "success")
+    words = {"return": _("%(reference)s returned to the investigator."), "reject": _("%(reference)s rejected.")}
+    flash(words[action] % {"reference": req.reference}, "success")
     return redirect(url_for(".queue"))

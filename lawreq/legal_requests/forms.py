@@ -22,24 +22,25 @@ from lawreq.pdf.forms.eu import IMPOSSIBILITY_REASONS
 from lawreq.pdf.labels import Labels
 from lawreq.web.choices import choices
 from lawreq.workflow.states import REFUSAL_REASONS
+from lawreq.i18n import lazy_gettext as _l
 
 
 class CaseForm(FlaskForm):
-    reference = StringField("Case reference", validators=[DataRequired(), Length(max=80)],
-                            description="Your unit's file number, e.g. 2026/CSA/0412.")
-    title = StringField("Title", validators=[Optional(), Length(max=200)],
-                        description="A short name colleagues recognise the case by (optional).")
-    unit = SelectField("Unit", coerce=int)
-    offence = SelectField("Offence", validators=[DataRequired()])
-    max_penalty_years = DecimalField("Maximum penalty in the issuing State (years)", places=1,
+    reference = StringField(_l("Case reference"), validators=[DataRequired(), Length(max=80)],
+                            description=_l("Your unit's file number, e.g. 2026/CSA/0412."))
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)],
+                        description=_l("A short name colleagues recognise the case by (optional)."))
+    unit = SelectField(_l("Unit"), coerce=int)
+    offence = SelectField(_l("Offence"), validators=[DataRequired()])
+    max_penalty_years = DecimalField(_l("Maximum penalty in the issuing State (years)"), places=1,
                                      validators=[Optional(), NumberRange(min=0, max=99)],
-                                     description="Decides e.g. the 3-year threshold of Reg. (EU) 2023/1543 Art. 5(4) "
+                                     description=_l("Decides e.g. the 3-year threshold of Reg. (EU) 2023/1543 Art. 5(4) "
                                                  "for traffic and content data. Leave empty for life imprisonment "
-                                                 "only if you also explain it in the summary.")
-    offence_country = SelectField("Where was the offence committed?", validators=[DataRequired()])
-    committed_online = BooleanField("Committed wholly or partly by means of an information system", default=True)
-    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=4000)],
-                            description="Short and factual; it is shown to colleagues of your unit only.")
+                                                 "only if you also explain it in the summary."))
+    offence_country = SelectField(_l("Where was the offence committed?"), validators=[DataRequired()])
+    committed_online = BooleanField(_l("Committed wholly or partly by means of an information system"), default=True)
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)],
+                            description=_l("Short and factual; it is shown to colleagues of your unit only."))
 
     def __init__(self, *args: Any, rules: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,17 +55,17 @@ class CaseForm(FlaskForm):
 class ActionForm(FlaskForm):
     """One form for every workflow action; each action's template shows the fields it uses."""
 
-    note = TextAreaField("Comment", validators=[Optional(), Length(max=4000)])
-    channel = StringField("Channel used", validators=[Optional(), Length(max=120)],
-                          description="e.g. the provider's law-enforcement portal, e-mail, the 24/7 network")
-    provider_reference = StringField("Reference given by the addressee", validators=[Optional(), Length(max=120)])
-    received_at = DateTimeLocalField("Received by the addressee at (your local time)", format="%Y-%m-%dT%H:%M",
+    note = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
+    channel = StringField(_l("Channel used"), validators=[Optional(), Length(max=120)],
+                          description=_l("e.g. the provider's law-enforcement portal, e-mail, the 24/7 network"))
+    provider_reference = StringField(_l("Reference given by the addressee"), validators=[Optional(), Length(max=120)])
+    received_at = DateTimeLocalField(_l("Received by the addressee at (your local time)"), format="%Y-%m-%dT%H:%M",
                                      validators=[Optional()])
-    reason = SelectField("Reason", choices=choices([("", "—"), *REFUSAL_REASONS.items()]), validators=[Optional()])
+    reason = SelectField(_l("Reason"), choices=choices([("", "—"), *REFUSAL_REASONS.items()]), validators=[Optional()])
     impossibility_reasons = SelectMultipleField(
-        "Reasons the provider gave on its Annex III form", widget=ListWidget(prefix_label=False),
+        _l("Reasons the provider gave on its Annex III form"), widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(), validators=[Optional()],
         choices=choices((code, Labels("en").text(f"reason_{code.lower()}")) for code in IMPOSSIBILITY_REASONS))
-    received = TextAreaField("What came back", validators=[Optional(), Length(max=4000)],
-                             description="Describe the data received (not the data itself).")
+    received = TextAreaField(_l("What came back"), validators=[Optional(), Length(max=4000)],
+                             description=_l("Describe the data received (not the data itself)."))
     version = HiddenField(validators=[DataRequired()])

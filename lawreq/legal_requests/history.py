@@ -7,6 +7,7 @@ Response time = sent → data received (``closed_at`` of a fulfilled request; th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from statistics import median
@@ -64,3 +65,43 @@ def rank(routes: list, measured: dict[str, Measured]) -> list:
         return (not route.available, found.median_days if found else route.expected_days)
 
     return sorted(routes, key=key)
+
+
+_DECIDED = ("fulfilled", "partially_fulfilled", "refused", "lapsed")
+
+
+def route_figures(db: Session, *, unit_id: int, provider_id: str, route_ids: Iterable[str],
+                  recent: int = 2000) -> Any:
+    """The figures the route recommendation weighs (lawreq.rules.recommend): per route, for the unit and for the
+    whole instance — requests sent and decided, answered with data (and in what median time), refused by the
+    addressee. An approver's refusal is the issuer's own and does not count against the route."""
+    from lawreq.rules.recommend import RouteFigures, Stats
+
+    ids = list(route_ids)
+    if not ids or not provider_id:
+        return Stats()
+    rows = db.execute(
+        select(LegalRequest.unit_id, LegalRequest.route_id, LegalRequest.state, LegalRequest.sent_at,
+               LegalRequest.closed_at, LegalRequest.outcome)
+        .where(LegalRequest.provider_id == provider_id, LegalRequest.route_id.in_(ids),
+               LegalRequest.state.in_(_DECIDED), LegalRequest.sent_at.is_not(None))
+        .order_by(LegalRequest.sent_at.desc()).limit(recent))
+    tallies: dict[tuple[str, str], dict[str, Any]] = {}
+    for row_unit, route_id, state, sent_at, closed_at, outcome in rows:
+        if state == "refused" and (outcome or {}).get("refused_by") == "approver":
+            continue
+        for scope in (("unit",) if row_unit == unit_id else ()) + ("instance",):
+            tally = tallies.setdefault((scope, route_id), {"sent": 0, "refused": 0, "days": []})
+            tally["sent"] += 1
+            if state == "refused":
+                tally["refused"] += 1
+            elif state in _ANSWERED:
+                answered = closed_at or _outcome_time(outcome)
+                if answered is not None and answered >= sent_at:
+                    tally["days"].append((answered - sent_at).total_seconds() / 86400)
+    figures: dict[str, dict[str, RouteFigures]] = {"unit": {}, "instance": {}}
+    for (scope, route_id), tally in tallies.items():
+        figures[scope][route_id] = RouteFigures(
+            sent=tally["sent"], answered=len(tally["days"]), refused=tally["refused"],
+            median_days=round(median(tally["days"]), 1) if tally["days"] else None)
+    return Stats(unit=figures["unit"], instance=figures["instance"])

@@ -51,6 +51,8 @@ class Identifier:
     port: int | None = None
     timestamp_utc: str | None = None
     entered: str = ""
+    #: the time zone the investigator gave with the time (shown back with it); None for UTC or an explicit offset
+    zone: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -147,7 +149,8 @@ def _ip(text: str, port: int | str | None, timestamp: str | None, zone: str | No
                                        "can be traced to a subscriber.")
     number = _port(port if port not in (None, "") else inline_port)
     return Identifier(type="ip", value=address.compressed, port=number, timestamp_utc=utc_timestamp(timestamp, zone),
-                      entered=text if text != address.compressed else "")
+                      entered=text if text != address.compressed else "",
+                      zone=zone if zone and zone != "UTC" and not _has_offset(timestamp) else None)
 
 
 def _split_port(text: str) -> tuple[str, str | None]:
@@ -178,10 +181,10 @@ def utc_timestamp(timestamp: str | None, zone: str | None) -> str:
     if not text:
         raise IdentifierError("timestamp", "An IP address needs the date and time it was used "
                                            "(with seconds if you have them).")
-    try:
-        moment = datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
-    except ValueError:
-        raise IdentifierError("timestamp", f"{text!r} is not a date and time: use 2026-11-20 14:03:22.") from None
+    moment = _parse_moment(text)
+    if moment is None:
+        raise IdentifierError("timestamp", f"{text!r} is not a date and time: use 2026-11-20 14:03:22 "
+                                           "or 20.11.2026 14:03:22.") from None
     if moment.tzinfo is None:
         if not zone:
             raise IdentifierError("zone", f"Give the time zone of {text!r} (e.g. Europe/Helsinki or UTC): "
@@ -191,6 +194,31 @@ def utc_timestamp(timestamp: str | None, zone: str | None) -> str:
         except (ZoneInfoNotFoundError, ValueError):
             raise IdentifierError("zone", f"Unknown time zone {zone!r}.") from None
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+#: Day-first local styles (20.11.2026 21:14, 20/11/2026 21:14, 20-11-2026 21:14:05), besides ISO 8601.
+_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def _parse_moment(text: str) -> datetime | None:
+    """ISO 8601 (with or without offset) or a day-first local style; None when it is neither."""
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    match = _DAY_FIRST.fullmatch(text.strip())
+    if match is None:
+        return None
+    day, month, year, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def _has_offset(timestamp: str | None) -> bool:
+    moment = _parse_moment((timestamp or "").strip())
+    return moment is not None and moment.tzinfo is not None
 
 
 def keys(identifiers: list[dict[str, Any]]) -> set[str]:

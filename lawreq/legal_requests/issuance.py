@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from lawreq.audit.services import record
 from lawreq.auth.models import Unit
 from lawreq.core.clock import utcnow
+from lawreq.core.text import N_
 from lawreq.legal_requests.documents import _addressee_language, document_data
 from lawreq.legal_requests.issued import IssuedDocument
 from lawreq.legal_requests.models import LegalRequest
@@ -242,7 +243,7 @@ def later_version(db: Session, doc: IssuedDocument) -> IssuedDocument | None:
 
 def keys_status(keys: SigningKeys | None, unit: Unit, now: datetime) -> tuple[str, str]:
     if keys is None:
-        return "unsigned", "no signing keys loaded: documents are issued unsigned"
+        return "unsigned", N_("no signing keys loaded: documents are issued unsigned")
     return keys.status(unit.code, now)
 
 

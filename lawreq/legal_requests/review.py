@@ -16,6 +16,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from lawreq.core.text import N_, T
+
 from lawreq.legal_requests.identifiers import IdentifierError, normalise
 
 #: A span longer than this is flagged as broad. A unit heuristic, not a legal limit: providers refuse "overly broad"
@@ -100,18 +102,18 @@ def check(*, facts: Mapping[str, Any], details: Mapping[str, Any], identifiers: 
     """Every risk of the draft, most serious first (those that cannot be accepted)."""
     risks: list[Risk] = []
     if route is None:
-        risks.append(Risk("route_missing", "other", "No route chosen",
-                          "Choose one of the open routes before submitting.", "route", acceptable=False))
+        risks.append(Risk("route_missing", "other", N_("No route chosen"),
+                          N_("Choose one of the open routes before submitting."), "route", acceptable=False))
     else:
         risks.extend(_route_risks(route, facts, details, provider, rules, rules_version, today))
     risks.extend(_identifier_risks(identifiers, provider))
     risks.extend(_retention_risks(facts, details, provider, rules, today))
-    risks.extend(Risk(f"duplicate:{value}", "other", "Identifier already in another open request",
-                      f"{value} is also in {reference}: coordinate before sending a duplicate.", "target")
+    risks.extend(Risk(f"duplicate:{value}", "other", N_("Identifier already in another open request"),
+                      T("%(value)s is also in %(reference)s: coordinate before sending a duplicate.", value=value, reference=reference), "target")
                  for reference, value in duplicates)
     if facts.get("emergency") and not str(details.get("emergency_justification") or "").strip():
-        risks.append(Risk("emergency_unjustified", "legal_basis", "Emergency without a stated threat",
-                          "State the imminent threat to life or physical integrity.", "urgency", acceptable=False))
+        risks.append(Risk("emergency_unjustified", "legal_basis", N_("Emergency without a stated threat"),
+                          N_("State the imminent threat to life or physical integrity."), "urgency", acceptable=False))
     return sorted(risks, key=lambda r: r.acceptable)
 
 
@@ -119,21 +121,21 @@ def _route_risks(route: Any, facts: Mapping[str, Any], details: Mapping[str, Any
                  rules_version: str | None, today: date) -> list[Risk]:
     risks = []
     if rules_version and rules_version != rules.version:
-        risks.append(Risk("rules_changed", "other", "The rules changed since the route was chosen",
-                          f"Rules {rules_version} were replaced by {rules.version}: open the route step, check the "
-                          "re-evaluated routes and choose again.", "route", acceptable=False))
+        risks.append(Risk("rules_changed", "other", N_("The rules changed since the route was chosen"),
+                          T("Rules %(old)s were replaced by %(new)s: open the route step, check the "
+                            "re-evaluated routes and choose again.", old=rules_version, new=rules.version), "route", acceptable=False))
     if not route.available:
-        risks.append(Risk("route_closed", "legal_basis", f"{route.title} is not open for these facts",
+        risks.append(Risk("route_closed", "legal_basis", T("%(route)s is not open for these facts", route=route.title),
                           "; ".join(route.reasons), "route", acceptable=False))
     wanted = set(facts.get("data_categories") or [])
     if wanted - set(route.data_categories):
         missing = ", ".join(_CATEGORY_WORDS.get(c, c) for c in sorted(wanted - set(route.data_categories)))
-        risks.append(Risk("category_not_allowed", "category_not_allowed", "Data category not available on this route",
-                          f"{route.title} cannot obtain {missing}.", "data", acceptable=False))
+        risks.append(Risk("category_not_allowed", "category_not_allowed", N_("Data category not available on this route"),
+                          T("%(route)s cannot obtain %(categories)s.", route=route.title, categories=missing), "data", acceptable=False))
     for spec in route.fields:
         if spec.required and _applies(spec, facts) and _blank(details.get(spec.name)):
-            risks.append(Risk(f"field:{spec.name}", "form_defect", f"{spec.label} is missing",
-                              f"The route requires “{spec.label}”.", "details", acceptable=False))
+            risks.append(Risk(f"field:{spec.name}", "form_defect", T("%(field)s is missing", field=spec.label),
+                              T("The route requires “%(field)s”.", field=spec.label), "details", acceptable=False))
     risks.extend(_entity_risks(route, provider, today))
     risks.extend(_legal_basis_risks(route, details))
     risks.extend(_time_range_risks(details))
@@ -155,12 +157,12 @@ def _entity_risks(route: Any, provider: Any, today: date) -> list[Risk]:
         return []
     entity = next((e for e in provider.entities if e.name == route.addressee.entity), None)
     if entity is None or not entity.in_force(today):
-        return [Risk("wrong_entity", "wrong_entity", "Addressee is not a known entity of the provider",
-                     f"{route.addressee.entity} is not on record as an entity of {provider.name} today.", "route")]
+        return [Risk("wrong_entity", "wrong_entity", N_("Addressee is not a known entity of the provider"),
+                     T("%(entity)s is not on record as an entity of %(provider)s today.", entity=route.addressee.entity, provider=provider.name), "route")]
     if entity.confidence == "unverified":
-        return [Risk("entity_unverified", "wrong_entity", "Addressee entity unverified",
-                     f"That {entity.name} receives {provider.name}'s requests is unverified: check the provider's "
-                     "law-enforcement guidelines.", "route")]
+        return [Risk("entity_unverified", "wrong_entity", N_("Addressee entity unverified"),
+                     T("That %(entity)s receives the requests of %(provider)s is unverified: check the provider's "
+                       "law-enforcement guidelines.", entity=entity.name, provider=provider.name), "route")]
     return []
 
 
@@ -169,8 +171,8 @@ def _legal_basis_risks(route: Any, details: Mapping[str, Any]) -> list[Risk]:
         return []
     text = str(details.get("legal_provisions") or "")
     if text and not re.search(r"\d", text):
-        return [Risk("legal_basis", "legal_basis", "Legal provisions cite no article or section",
-                     "Name the provisions of your criminal code and procedure (e.g. “Criminal Code 20:8b”).",
+        return [Risk("legal_basis", "legal_basis", N_("Legal provisions cite no article or section"),
+                     N_("Name the provisions of your criminal code and procedure (e.g. “Criminal Code 20:8b”)."),
                      "details")]
     return []
 
@@ -180,14 +182,14 @@ def _time_range_risks(details: Mapping[str, Any]) -> list[Risk]:
     if start is None:
         return []
     if end is None:
-        return [Risk("time_range_open", "time_range", "Open-ended time range",
-                     "Give an end to the period: providers refuse requests whose scope is unbounded.", "details")]
+        return [Risk("time_range_open", "time_range", N_("Open-ended time range"),
+                     N_("Give an end to the period: providers refuse requests whose scope is unbounded."), "details")]
     if end < start:
-        return [Risk("time_range_inverted", "time_range", "Time range ends before it starts",
-                     "Swap or correct the start and end of the period.", "details", acceptable=False)]
+        return [Risk("time_range_inverted", "time_range", N_("Time range ends before it starts"),
+                     N_("Swap or correct the start and end of the period."), "details", acceptable=False)]
     if end - start > BROAD_SPAN:
-        return [Risk("time_range_broad", "time_range", "Time range may be too broad",
-                     f"The period spans {(end - start).days} days; ask only for what the facts justify.", "details")]
+        return [Risk("time_range_broad", "time_range", N_("Time range may be too broad"),
+                     T("The period spans %(days)s days; ask only for what the facts justify.", days=(end - start).days), "details")]
     return []
 
 
@@ -197,21 +199,21 @@ def _language_risks(route: Any, details: Mapping[str, Any], rules: Any, facts: M
     chosen = details.get("language")
     accepted = ", ".join(route.languages)
     if chosen and chosen not in route.languages:
-        return [Risk("translation", "translation", "Language not accepted by the addressee",
-                     f"{route.title} is accepted in {accepted}; the request is in {chosen}.", "details")]
+        return [Risk("translation", "translation", N_("Language not accepted by the addressee"),
+                     T("%(route)s is accepted in %(accepted)s; the request is in %(chosen)s.", route=route.title, accepted=accepted, chosen=chosen), "details")]
     if not chosen:
         issuing = rules.countries.get(facts.get("issuing_country") or "")
         own = set(issuing.official_languages) if issuing else set()
         if not own & set(route.languages):
-            return [Risk("translation", "translation", "Translation needed",
-                         f"The addressee accepts {accepted}; attach a translation.", "details")]
+            return [Risk("translation", "translation", N_("Translation needed"),
+                         T("The addressee accepts %(accepted)s; attach a translation.", accepted=accepted), "details")]
     return []
 
 
 def _identifier_risks(identifiers: list[Mapping[str, Any]], provider: Any) -> list[Risk]:
     if not identifiers:
-        return [Risk("identifiers_missing", "identifier_mismatch", "No identifier",
-                     "Give at least one identifier the provider can search for.", "target", acceptable=False)]
+        return [Risk("identifiers_missing", "identifier_mismatch", N_("No identifier"),
+                     N_("Give at least one identifier the provider can search for."), "target", acceptable=False)]
     risks = []
     for item in identifiers:
         try:
@@ -219,7 +221,7 @@ def _identifier_risks(identifiers: list[Mapping[str, Any]], provider: Any) -> li
                       port=item.get("port"), timestamp=item.get("timestamp_utc"), zone="UTC")
         except IdentifierError as exc:
             risks.append(Risk(f"identifier:{item.get('type')}:{item.get('value')}", "identifier_mismatch",
-                              "Identifier does not match the provider's formats", exc.message, "target"))
+                              N_("Identifier does not match the provider's formats"), exc.message, "target"))
     return risks
 
 
@@ -228,7 +230,7 @@ def _retention_risks(facts: Mapping[str, Any], details: Mapping[str, Any], provi
     start = _moment(details.get("time_range_start")) or _moment((details.get("period") or {}).get("start"))
     notes = retention_notes(provider, rules.countries, facts.get("data_categories") or [],
                             start.date() if start else None, today)
-    return [Risk(f"retention:{n.category}:{n.holder}", "time_range", "Outside known retention", n.text, "target")
+    return [Risk(f"retention:{n.category}:{n.holder}", "time_range", N_("Outside known retention"), n.text, "target")
             for n in notes]
 
 

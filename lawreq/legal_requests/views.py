@@ -29,6 +29,8 @@ from lawreq.legal_requests.queries import case_or_404, request_or_404
 from lawreq.pdf import FormError, FormSpec, form_spec
 from lawreq.web.jinja import viewer_zone
 from lawreq.workflow.states import ACTIONS, TransitionError
+from lawreq.i18n import _
+from lawreq.web.terms import term
 
 bp = Blueprint("legal_requests", __name__)
 UNIT_ROLES = ("investigator", "liaison_officer", "admin")
@@ -72,9 +74,9 @@ def new_case():
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            form.reference.errors.append("Your unit already has a case with this reference.")
+            form.reference.errors.append(_("Your unit already has a case with this reference."))
         else:
-            flash(f"Case {case.reference} created.", "success")
+            flash(_("Case %(reference)s created.", reference=case.reference), "success")
             return redirect(url_for("legal_requests.case", case_id=case.id))
     return render_template("legal_requests/case_form.html", form=form)
 
@@ -115,10 +117,11 @@ def edit_case(case_id: int):
             abort(403)
         except IntegrityError:
             db.session.rollback()
-            form.reference.errors.append("Your unit already has a case with this reference.")
+            form.reference.errors.append(_("Your unit already has a case with this reference."))
         else:
-            flash(f"Case {case.reference} saved ({', '.join(c.replace('_', ' ') for c in changed)} changed)."
-                  if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(_("Case %(reference)s saved (%(fields)s changed).", reference=case.reference,
+                    fields=", ".join(term(c) for c in changed)) if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
             return redirect(url_for("legal_requests.case", case_id=case.id))
     return render_template("legal_requests/case_form.html", form=form, case=case)
 
@@ -198,7 +201,8 @@ def act(request_id: int, action: str):
             return redirect(url_for("approvals.validate", request_id=req.id))
         abort(403)
     if not form.validate_on_submit():
-        flash("The form was incomplete: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), "error")
+        flash(_("The form was incomplete: %(errors)s", errors="; ".join(f"{k}: {' '.join(str(e) for e in v)}"
+                                                                   for k, v in form.errors.items())), "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     data = {k: v for k, v in {
         "channel": form.channel.data, "provider_reference": form.provider_reference.data,
@@ -217,7 +221,8 @@ def act(request_id: int, action: str):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(f"{req.reference}: {ACTIONS[action].label if action in ACTIONS else 'Preservation extended'}.", "success")
+        flash(_("%(reference)s: %(done)s.", reference=req.reference,
+                done=term(action) if action in ACTIONS else _("Preservation extended")), "success")
     return redirect(url_for("legal_requests.detail", request_id=request_id))
 
 
@@ -244,7 +249,7 @@ def document(request_id: int):
     except FormUnavailable:
         abort(404)
     except (FormError, issuance.OtherLanguage) as exc:
-        flash(f"The document cannot be produced: {exc}", "error")
+        flash(_("The document cannot be produced: %(reason)s", reason=exc), "error")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     record(db.session, current_app.config["AUDIT_KEY"].encode(), actor=current_user._get_current_object(),
            action="document.downloaded", obj=req,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from lawreq.core.text import N_
 
 
 @dataclass(frozen=True)
@@ -18,30 +19,30 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("target", "Target and identifiers"),
-    Step("data", "What data"),
-    Step("urgency", "Urgency"),
-    Step("route", "Route"),
-    Step("details", "Details"),
-    Step("review", "Review and submit"),
+    Step("target", N_("Target and identifiers")),
+    Step("data", N_("What data")),
+    Step("urgency", N_("Urgency")),
+    Step("route", N_("Route")),
+    Step("details", N_("Details")),
+    Step("review", N_("Review and submit")),
 )
 STEP_IDS = tuple(s.id for s in STEPS)
 
 #: The data categories of Reg. (EU) 2023/1543 Art. 3(9)-(12), paraphrased from legal_brief.md §2.3.
 CATEGORY_CITE_URL = "https://gesetze.legal/eu/vo_eu_2023_1543/3"
 DATA_CATEGORIES: tuple[tuple[str, str, str, str], ...] = (
-    ("subscriber_data", "Subscriber data", "Art. 3(9)",
-     "What the provider holds about the subscription: the subscriber's identity (name, date of birth, address, "
+    ("subscriber_data", N_("Subscriber data"), "Art. 3(9)",
+     N_("What the provider holds about the subscription: the subscriber's identity (name, date of birth, address, "
      "billing and payment data, phone number, e-mail) and the type and duration of the service, including data "
-     "from first registration. Passwords and other authentication means are excluded."),
-    ("identification_data", "Data requested only to identify the user", "Art. 3(10)",
-     "IP addresses and, where necessary, the source ports and time stamp, requested solely to identify the user in "
-     "a specific investigation. Treated like subscriber data for who may issue and for the offence threshold."),
-    ("traffic_data", "Traffic data", "Art. 3(11)",
-     "Data about providing the service: source and destination of a message, device location, date, time, "
-     "duration, size, route, protocol and other metadata, log-in and log-off data. Excludes subscriber data."),
-    ("content_data", "Content data", "Art. 3(12)",
-     "Any other data in digital format: text, voice, video, images, sound."),
+     "from first registration. Passwords and other authentication means are excluded.")),
+    ("identification_data", N_("Data requested only to identify the user"), "Art. 3(10)",
+     N_("IP addresses and, where necessary, the source ports and time stamp, requested solely to identify the user in "
+     "a specific investigation. Treated like subscriber data for who may issue and for the offence threshold.")),
+    ("traffic_data", N_("Traffic data"), "Art. 3(11)",
+     N_("Data about providing the service: source and destination of a message, device location, date, time, "
+     "duration, size, route, protocol and other metadata, log-in and log-off data. Excludes subscriber data.")),
+    ("content_data", N_("Content data"), "Art. 3(12)",
+     N_("Any other data in digital format: text, voice, video, images, sound.")),
 )
 
 

@@ -38,6 +38,8 @@ from lawreq.legal_requests.wizard import DATA_CATEGORIES
 from lawreq.i18n import _, lazy_gettext
 from lawreq.rules import addressing
 from lawreq.web.choices import choices
+from lawreq.i18n import _
+from lawreq.i18n import lazy_gettext as _l
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 #: IdentifierError.field → the form field showing the message.
@@ -66,27 +68,27 @@ class MultiCheckboxField(SelectMultipleField):
 
 class WizardForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
-    back = SubmitField("Back")
-    save = SubmitField("Save and continue")
+    back = SubmitField(_l("Back"))
+    save = SubmitField(_l("Save and continue"))
 
 
 # --- 1. target and identifiers ---------------------------------------------------------------------------------
 class IdentifierForm(Form):
     """One identifier row (a sub-form: the page's CSRF token covers it)."""
 
-    kind = SelectField("Type", choices=choices(TYPES.items()), default="username")
-    value = StringField("Value", validators=[Optional(), Length(max=500)])
-    port = StringField("Source port", validators=[Optional(), Length(max=5)],
-                       description="For IP addresses shared behind carrier-grade NAT.")
-    timestamp = StringField("Time used", validators=[Optional(), Length(max=40)],
-                            description="For IP addresses: e.g. 2026-11-20 14:03:22.")
-    zone = SelectField("Time zone of that time", validators=[Optional()], default="")
+    kind = SelectField(_l("Type"), choices=choices(TYPES.items()), default="username")
+    value = StringField(_l("Value"), validators=[Optional(), Length(max=500)])
+    port = StringField(_l("Source port"), validators=[Optional(), Length(max=5)],
+                       description=_l("For IP addresses shared behind carrier-grade NAT."))
+    timestamp = StringField(_l("Time used"), validators=[Optional(), Length(max=40)],
+                            description=_l("For IP addresses: e.g. 2026-11-20 14:03:22."))
+    zone = SelectField(_l("Time zone of that time"), validators=[Optional()], default="")
 
 
 class TargetForm(WizardForm):
-    provider = StringField("Provider or service", validators=[
-        DataRequired(message="Name the provider or one of its services (e.g. Instagram)."), Length(max=120)],
-        description="Search by company or service name: “Instagram” finds Meta Platforms.")
+    provider = StringField(_l("Provider or service"), validators=[
+        DataRequired(message=_l("Name the provider or one of its services (e.g. Instagram).")), Length(max=120)],
+        description=_l("Search by company or service name: “Instagram” finds Meta Platforms."))
     service = SelectField(lazy_gettext("Service the account belongs to"), choices=choices([("", lazy_gettext("Main service / not known"))]),
                           validate_choice=False, default="",
                           description=lazy_gettext("The provider's services can be run by different companies "
@@ -104,10 +106,10 @@ class TargetForm(WizardForm):
                                  "of the world. It also decides whether the enforcing State must be notified of an "
                                  "order for traffic or content data (Reg. (EU) 2023/1543 Art. 8); “not known” is a "
                                  "valid answer."))
-    period_start = DateField("Period of interest: from", validators=[Optional()])
-    period_end = DateField("Period of interest: to", validators=[Optional()])
+    period_start = DateField(_l("Period of interest: from"), validators=[Optional()])
+    period_end = DateField(_l("Period of interest: to"), validators=[Optional()])
     identifiers = FieldList(FormField(IdentifierForm), min_entries=2, max_entries=20)
-    add_identifier = SubmitField("Add another identifier")
+    add_identifier = SubmitField(_l("Add another identifier"))
 
     def __init__(self, *args: Any, rules: Any, zones: list[str], categories: list[str], today: date,
                  **kwargs: Any) -> None:
@@ -117,7 +119,7 @@ class TargetForm(WizardForm):
         self.normalised: list[Identifier] = []
         self.warnings: list[str] = []
         for entry in self.identifiers:
-            entry.form.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+            entry.form.zone.choices = choices([("", _l("— choose —")), *((z, z) for z in zones)])
         self.target_resides_in.choices = choices([("", _("Not known (presumed: your country)")), *(
             (c.code, c.name) for c in sorted(rules.countries.values(), key=lambda c: c.name))])
 
@@ -131,7 +133,7 @@ class TargetForm(WizardForm):
             self.offer_services(self.found)
             return
         if not found:
-            raise ValidationError(f"No provider matches “{field.data}”. Try the company or the service name.")
+            raise ValidationError(_("No provider matches “%(name)s”. Try the company or the service name.", name=field.data))
         raise ValidationError(f"“{field.data}” matches several providers: "
                               f"{', '.join(p.name for p in found[:8])}. Type one of these names.")
 
@@ -159,7 +161,7 @@ class TargetForm(WizardForm):
 
     def validate_period_end(self, field: Field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:
-            raise ValidationError("The end of the period is before its start.")
+            raise ValidationError(_("The end of the period is before its start."))
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
@@ -179,7 +181,7 @@ class TargetForm(WizardForm):
                 valid = False
         if valid and not self.normalised:
             self.identifiers[0].form.value.errors.append(
-                "Give at least one identifier of the account (e.g. a username or a numeric id).")
+                _("Give at least one identifier of the account (e.g. a username or a numeric id)."))
             valid = False
         if valid:
             self.warnings = [n.text for n in review.retention_notes(
@@ -210,8 +212,7 @@ class TargetForm(WizardForm):
             row.kind.data = item.get("type")
             row.value.data = item.get("entered") or item.get("value")
             row.port.data = str(item["port"]) if item.get("port") else ""
-            row.timestamp.data = (item.get("timestamp_utc") or "").replace("T", " ").rstrip("Z")
-            row.zone.data = "UTC" if item.get("timestamp_utc") else ""
+            row.timestamp.data, row.zone.data = _as_entered(item)
 
 
 def _date(value: Any) -> date | None:
@@ -223,8 +224,9 @@ def _date(value: Any) -> date | None:
 
 # --- 2. data categories ----------------------------------------------------------------------------------------
 class DataForm(WizardForm):
-    data_categories = MultiCheckboxField("Data requested", choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
-                                         validators=[DataRequired(message="Choose at least one data category.")])
+    data_categories = MultiCheckboxField(_l("Data requested"), choices=choices((c[0], c[1]) for c in DATA_CATEGORIES),
+                                         validators=[DataRequired(message=_l("Choose at least one data category."))])
+
     def __init__(self, *args: Any, rules: Any, provider: Any, period_start: date | None, today: date,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -241,13 +243,13 @@ class DataForm(WizardForm):
 
 # --- 3. urgency ------------------------------------------------------------------------------------------------
 class UrgencyForm(WizardForm):
-    emergency = BooleanField("This is an emergency: there is an imminent threat to a person's life or physical "
-                             "integrity")
+    emergency = BooleanField(_l("This is an emergency: there is an imminent threat to a person's life or physical "
+                             "integrity"))
     emergency_justification = TextAreaField(
-        "The imminent threat", validators=[
-            RequiredIf("emergency", "Describe the imminent threat to life or physical integrity that makes this an "
-                                    "emergency, or untick “emergency”."), Length(max=4000)],
-        description="Who is at risk, of what, and why it cannot wait for the normal deadline.")
+        _l("The imminent threat"), validators=[
+            RequiredIf("emergency", _l("Describe the imminent threat to life or physical integrity that makes this an "
+                                    "emergency, or untick “emergency”.")), Length(max=4000)],
+        description=_l("Who is at risk, of what, and why it cannot wait for the normal deadline."))
     without_prior_validation = BooleanField(
         lazy_gettext("Validation cannot be obtained in time: issue without prior validation and seek it within "
                      "48 hours (Reg. (EU) 2023/1543 Art. 4(5); subscriber and identification data, or preservation, "
@@ -261,8 +263,8 @@ class UrgencyForm(WizardForm):
 
 # --- 4. route --------------------------------------------------------------------------------------------------
 class RouteForm(WizardForm):
-    route = RadioField("Route", validate_choice=False)
-    save = SubmitField("Use this route")
+    route = RadioField(_l("Route"), validate_choice=False)
+    save = SubmitField(_l("Use this route"))
 
     def __init__(self, *args: Any, routes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -271,9 +273,9 @@ class RouteForm(WizardForm):
 
     def validate_route(self, field: Field) -> None:
         if not field.data:
-            raise ValidationError("Choose one of the open routes.")
+            raise ValidationError(_("Choose one of the open routes."))
         if field.data not in self.open_ids:
-            raise ValidationError("That route is not open for these facts: choose one of the open routes.")
+            raise ValidationError(_("That route is not open for these facts: choose one of the open routes."))
 
 
 # --- 5. the route's own fields ---------------------------------------------------------------------------------
@@ -330,7 +332,7 @@ def _period_edge(day: str | None, end: bool = False) -> str | None:
 
 
 def _field(spec: Any, route: Any) -> Field:
-    validators: list[Any] = [DataRequired(message=f"“{spec.label}” is required for this route.")] \
+    validators: list[Any] = [DataRequired(message=_l("“%(field)s” is required for this route.", field=spec.label))] \
         if spec.required else [Optional()]
     if spec.type in TEXT_MAX:  # the same limits as the details schema (lawreq.legal_requests.details)
         validators.append(Length(max=TEXT_MAX[spec.type]))
@@ -343,11 +345,11 @@ def _field(spec: Any, route: Any) -> Field:
         return DateTimeLocalField(**kw, format=LOCAL_FORMAT)
     if spec.type == "boolean":
         if spec.required:
-            kw["validators"] = [DataRequired(message=f"Tick to confirm: {spec.label}.")]
+            kw["validators"] = [DataRequired(message=_l("Tick to confirm: %(field)s.", field=spec.label))]
         return BooleanField(**kw)
     if spec.type in ("select", "language"):
         options = spec.choices or (route.languages if spec.type == "language" else ())
-        return SelectField(**kw, choices=choices([("", "— choose —"), *((o, o) for o in options)]))
+        return SelectField(**kw, choices=choices([("", _l("— choose —")), *((o, o) for o in options)]))
     if spec.type == "multiselect":
         return MultiCheckboxField(**kw, choices=choices((o, o) for o in spec.choices))
     return StringField(**kw)
@@ -358,25 +360,25 @@ class ReviewForm(WizardForm):
     """One accept box and reason per acceptable risk; ``for_risks`` builds the class for the draft's risks."""
 
     risks: tuple[Any, ...] = ()
-    save = SubmitField("Submit for approval")
+    save = SubmitField(_l("Submit for approval"))
 
     @classmethod
     def for_risks(cls, risks: list[Any], *, needs_approval: bool, **kwargs: Any) -> ReviewForm:
         attrs: dict[str, Any] = {"risks": tuple(risks)}
         for i, risk in enumerate(risks):
             if risk.acceptable:
-                attrs[f"accept_{i}"] = BooleanField(f"Accept this risk: {risk.title}")
-                attrs[f"reason_{i}"] = TextAreaField(f"Why it is acceptable: {risk.title}",
+                attrs[f"accept_{i}"] = BooleanField(_l("Accept this risk: %(risk)s", risk=_tr(risk.title)))
+                attrs[f"reason_{i}"] = TextAreaField(_l("Why it is acceptable: %(risk)s", risk=_tr(risk.title)),
                                                      validators=[Length(max=2000)])
         form = type("ReviewForm", (cls,), attrs)(**kwargs)
-        form.save.label.text = "Submit for approval" if needs_approval else "Submit"
+        form.save.label.text = _("Submit for approval") if needs_approval else _("Submit")
         return form
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
         for i, risk in enumerate(self.risks):
             if risk.acceptable and self[f"accept_{i}"].data and not (self[f"reason_{i}"].data or "").strip():
-                self[f"reason_{i}"].errors.append("Give a reason for accepting this risk.")
+                self[f"reason_{i}"].errors.append(_("Give a reason for accepting this risk."))
                 valid = False
         return valid
 
@@ -400,14 +402,14 @@ class ReviewForm(WizardForm):
 class FollowUpForm(FlaskForm):
     """A chained request: from a preservation nothing to add; from an answer, the identifier it revealed."""
 
-    kind = SelectField("Type of the new identifier", choices=choices(TYPES.items()), default="ip")
-    value = StringField("New identifier (from the answer)", validators=[Optional(), Length(max=500)])
-    port = StringField("Source port", validators=[Optional(), Length(max=5)])
-    timestamp = StringField("Time used", validators=[Optional(), Length(max=40)],
-                            description="e.g. 2026-11-20 14:03:22")
-    zone = SelectField("Time zone of that time", validators=[Optional()], default="")
-    provider = StringField("Next provider or ISP, if known", validators=[Optional(), Length(max=120)])
-    submit = SubmitField("Start the follow-up request")
+    kind = SelectField(_l("Type of the new identifier"), choices=choices(TYPES.items()), default="ip")
+    value = StringField(_l("New identifier (from the answer)"), validators=[Optional(), Length(max=500)])
+    port = StringField(_l("Source port"), validators=[Optional(), Length(max=5)])
+    timestamp = StringField(_l("Time used"), validators=[Optional(), Length(max=40)],
+                            description=_l("e.g. 2026-11-20 14:03:22"))
+    zone = SelectField(_l("Time zone of that time"), validators=[Optional()], default="")
+    provider = StringField(_l("Next provider or ISP, if known"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Start the follow-up request"))
 
     def __init__(self, *args: Any, from_preservation: bool, rules: Any, zones: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -417,9 +419,9 @@ class FollowUpForm(FlaskForm):
         if from_preservation:
             for name in ("kind", "value", "port", "timestamp", "zone", "provider"):
                 delattr(self, name)
-            self.submit.label.text = "Start the follow-up production order"
+            self.submit.label.text = _("Start the follow-up production order")
         else:
-            self.zone.choices = choices([("", "— choose —"), *((z, z) for z in zones)])
+            self.zone.choices = choices([("", _l("— choose —")), *((z, z) for z in zones)])
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
@@ -428,8 +430,8 @@ class FollowUpForm(FlaskForm):
         if (self.provider.data or "").strip():
             found = self.rules.find_providers(self.provider.data)
             if len(found) != 1:
-                self.provider.errors.append(f"No single provider matches “{self.provider.data}”: leave it empty "
-                                            "and choose in the first step.")
+                self.provider.errors.append(_("No single provider matches “%(name)s”: leave it empty and choose in "
+                                              "the first step.", name=self.provider.data))
                 return False
             self.found = found[0]
         try:
@@ -438,6 +440,26 @@ class FollowUpForm(FlaskForm):
         except IdentifierError as exc:
             self[_FIELD_FOR.get(exc.field, exc.field) if _FIELD_FOR.get(exc.field, exc.field) in self
                  else "value"].errors.append(
-                exc.message if self.value.data else "Give the identifier the answer revealed.")
+                exc.message if self.value.data else _("Give the identifier the answer revealed."))
             return False
         return True
+
+
+def _tr(text: Any) -> str:
+    """A pure module's risk title in the viewer's language (see lawreq.core.text)."""
+    from lawreq.web.formatting import tr
+
+    return tr(text)
+
+
+def _as_entered(item: dict[str, Any]) -> tuple[str, str]:
+    """The stored UTC time shown back in the zone the investigator gave (UTC when none was kept)."""
+    stamp = item.get("timestamp_utc")
+    if not stamp:
+        return "", ""
+    zone = item.get("zone") or "UTC"
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):
+        return stamp.replace("T", " ").rstrip("Z"), "UTC"
+    return moment.strftime("%Y-%m-%d %H:%M:%S"), zone

@@ -23,6 +23,7 @@ from lawreq.core.clock import utcnow
 from lawreq.i18n import _
 from lawreq.legal_requests import deconfliction, history, permissions, review, services, wizard
 from lawreq.legal_requests.details import DetailsError, readable
+from lawreq.rules.recommend import ordered_routes, recommend
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.queries import request_for, request_or_404
 from lawreq.legal_requests.views import ctx
@@ -37,10 +38,14 @@ from lawreq.legal_requests.wizard_forms import (
 )
 from lawreq.rules import FACT_KEYS, Facts, FactsError, evaluate, find_route
 from lawreq.workflow.states import TransitionError
+from lawreq.core.text import N_
+from lawreq.i18n import _
+from lawreq.web.formatting import tr
+from lawreq.web.terms import term
 
 bp = Blueprint("wizard", __name__)
 EDITORS = ("investigator", "admin")
-CONFLICT = ("Someone else saved this draft while you were editing it; their version is now stored. Your answers "
+CONFLICT = N_("Someone else saved this draft while you were editing it; their version is now stored. Your answers "
             "below are not saved yet: check them and save again to replace theirs.")
 #: Follow-ups: a preservation leads to production; an answer (data received) to the next provider.
 PRESERVATION_KINDS = ("preservation_order", "preservation_request")
@@ -89,11 +94,11 @@ def step(request_id: int, step: str) -> Any:
         abort(404)
     req = request_or_404(db.session, current_user, request_id)
     if not permissions.can_edit(current_user, req):
-        flash(f"{req.reference} is {req.state.replace('_', ' ')}: it can no longer be edited.", "info")
+        flash(_("%(reference)s is %(state)s: it can no longer be edited.", reference=req.reference, state=term(req.state)), "info")
         return redirect(url_for("legal_requests.detail", request_id=req.id))
     blocked = wizard.first_blocked(step, req.facts, req.route_id)
     if blocked:
-        flash(f"Complete “{wizard.STEPS[wizard.index(blocked)].label}” first.", "info")
+        flash(_("Complete “%(step)s” first.", step=tr(wizard.STEPS[wizard.index(blocked)].label)), "info")
         return redirect(url_for(".step", request_id=req.id, step=blocked))
     return _STEP_VIEWS[step](req)
 
@@ -158,13 +163,13 @@ def _handle(req: LegalRequest, step_id: str, form: Any, changes: Callable[[], di
                 return render(None)
             if response is not None:
                 for warning in getattr(form, "warnings", []):
-                    flash(warning, "warning")
+                    flash(tr(warning), "warning")
                 return response
-            return render(CONFLICT)
+            return render(tr(CONFLICT))
         kept = stash() if stash is not None else False
         if form.back.data:
-            flash("Your changes on that step were incomplete: they are kept as unsaved text and shown again when "
-                  "you come back." if kept else "Your changes on that step were incomplete and were not saved.",
+            flash(_("Your changes on that step were incomplete: they are kept as unsaved text and shown again when "
+                    "you come back.") if kept else _("Your changes on that step were incomplete and were not saved."),
                   "warning")
             return redirect(url_for(".step", request_id=req.id, step=wizard.previous_step(step_id)))
     return render(None)
@@ -220,9 +225,9 @@ def autosave(req: LegalRequest, step_id: str, form: Any) -> Any:
     """The script's periodic POST: keep the typed text, answer with the draft's new version (the page's form
     carries it, so the user's next real save is not taken for a colleague's)."""
     if not form.validate_on_submit() and form.csrf_token.errors:
-        return jsonify(saved=False, error="Your session expired: reload the page."), 400
+        return jsonify(saved=False, error=_("Your session expired: reload the page.")), 400
     if not stash_typed(req, step_id, form):
-        return jsonify(saved=False, error="Someone else saved this draft: reload to see their version."), 409
+        return jsonify(saved=False, error=_("Someone else saved this draft: reload to see their version.")), 409
     return jsonify(saved=True, version=req.version, at=(req.details.get(UNSAVED) or {}).get("at"))
 
 
@@ -305,7 +310,11 @@ def _route(req: LegalRequest) -> Any:
     routes, problem = evaluate_routes(req)
     measured = history.measured_medians(db.session, unit_id=req.unit_id, provider_id=req.provider_id or "",
                                         route_ids=[r.id for r in routes if r.available])
-    routes = history.rank(routes, measured)
+    figures = history.route_figures(db.session, unit_id=req.unit_id, provider_id=req.provider_id or "",
+                                    route_ids=[r.id for r in routes if r.available])
+    provider = rules.providers.get(req.provider_id or "")
+    recommendations = recommend(routes, figures, provider.name if provider else (req.provider_id or ""))
+    routes = ordered_routes(routes, recommendations)
     form = RouteForm(routes=routes, version=str(req.version))
     if not form.is_submitted() and req.route_id in form.open_ids:
         form.route.data = req.route_id
@@ -314,7 +323,7 @@ def _route(req: LegalRequest) -> Any:
     by_id = {r.id: r for r in routes}
     return _handle(req, "route", form, lambda: {"route": by_id[form.route.data]},
                    lambda conflict: _page(req, "route", form, conflict, routes=routes, problem=problem,
-                                          measured=measured, retention=notes,
+                                          measured=measured, retention=notes, recommendations=recommendations,
                                           approval_group=lambda r, _issuer: services.approval_group(req, r)))
 
 
@@ -326,7 +335,7 @@ def _period_start(req: LegalRequest) -> date | None:
 def _details(req: LegalRequest) -> Any:
     route = chosen_route(req)
     if route is None or not route.available:
-        flash("The chosen route is not open for the draft's current facts: choose a route again.", "warning")
+        flash(_("The chosen route is not open for the draft's current facts: choose a route again."), "warning")
         return redirect(url_for(".step", request_id=req.id, step="route"))
     form = DetailsForm.for_route(route, emergency=req.emergency, zone=_unit_zone(req), version=str(req.version))
     if form.is_submitted() and request.form.get("autosave"):
@@ -366,12 +375,12 @@ def _review(req: LegalRequest) -> Any:
     if form.is_submitted() and form.validate():
         if form.back.data or form.unresolved():
             if not form.back.data:
-                flash("Fix or accept each risk before submitting: "
-                      + "; ".join(r.title for r in form.unresolved()) + ".", "error")
-            return _save(req, "review", form, details={"accepted_risks": form.accepted()}) or render(CONFLICT)
+                flash(_("Fix or accept each risk before submitting: %(risks)s.",
+                        risks="; ".join(tr(r.title) for r in form.unresolved())), "error")
+            return _save(req, "review", form, details={"accepted_risks": form.accepted()}) or render(tr(CONFLICT))
         return _submit(req, form)
     if form.is_submitted() and form.back.data:
-        flash("Your changes on that step were incomplete and were not saved.", "warning")
+        flash(_("Your changes on that step were incomplete and were not saved."), "warning")
         return redirect(url_for(".step", request_id=req.id, step="details"))
     return render(None)
 
@@ -405,16 +414,18 @@ def _submit(req: LegalRequest, form: ReviewForm) -> Any:
         db.session.commit()
     except (services.ConflictError, StaleDataError):
         db.session.rollback()
-        flash(CONFLICT, "error")
+        flash(tr(CONFLICT), "error")
         return redirect(url_for(".step", request_id=req.id, step="review"))
     except (TransitionError, services.NotPermitted) as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for(".step", request_id=req.id, step="review"))
     if req.state == "awaiting_approval":
-        flash(f"{req.reference} was sent for approval to the {req.approval_authority.replace('_', ' ')}.", "success")
+        flash(_("%(reference)s was sent for approval to the %(authority)s.", reference=req.reference,
+                authority=term(req.approval_authority)), "success")
     else:
-        flash(f"{req.reference} is approved: your authority may issue it without further approval.", "success")
+        flash(_("%(reference)s is approved: your authority may issue it without further approval.",
+                reference=req.reference), "success")
     return redirect(url_for("legal_requests.detail", request_id=req.id))
 
 
@@ -452,14 +463,14 @@ def follow_up(request_id: int) -> Any:
     parent = request_or_404(db.session, current_user, request_id)
     kind = follow_up_kind(parent)
     if kind is None:
-        flash("A follow-up starts from a preservation in force or from an answer with data.", "info")
+        flash(_("A follow-up starts from a preservation in force or from an answer with data."), "info")
         return redirect(url_for("legal_requests.detail", request_id=parent.id))
     form = FollowUpForm(from_preservation=kind == "preservation", rules=_rules(), zones=_zones())
     if not form.validate_on_submit():
         return render_template("legal_requests/wizard/follow_up.html", parent=parent, form=form, kind=kind)
     child = _start_follow_up(parent, kind, form)
     db.session.commit()
-    flash(f"{child.reference} started as a follow-up to {parent.reference}.", "success")
+    flash(_("%(child)s started as a follow-up to %(parent)s.", child=child.reference, parent=parent.reference), "success")
     return redirect(url_for(".step", request_id=child.id, step=child.wizard_step))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from lawreq.rules import addressing
+from lawreq.rules.recommend import NO_STATS, recommend
 from lawreq.rules.cases import run_cases
 from lawreq.rules.diff import diff_countries
 from lawreq.rules.engine import evaluate
@@ -177,12 +178,20 @@ def routes_command(issuing_country: str, provider: str, data_categories: tuple[s
         click.echo(f"Error: {exc.fact}: {exc.message}.{hint}", err=True)
         raise click.exceptions.Exit(2) from None
     routes = evaluate(facts, rules)
+    found = rules.providers.get(facts.provider)
+    # no database here: the rules alone rank (the web page and the API add the measured figures)
+    recommendations = recommend(routes, NO_STATS, found.name if found else facts.provider)
     if fmt == "json":
-        payload = {"facts": facts.to_dict(), "rules_version": rules.version, "routes": [r.to_dict() for r in routes]}
+        payload = {"facts": facts.to_dict(), "rules_version": rules.version, "routes": [r.to_dict() for r in routes],
+                   "recommendations": [rec.to_dict() for rec in recommendations]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(f"{len([r for r in routes if r.available])} open of {len(routes)} routes "
                f"(rules_version {rules.version})")
+    if recommendations:
+        best = recommendations[0]
+        preserve = f" (preserve first: {', '.join(r.id for r in best.preserve_first)})" if best.preserve_first else ""
+        click.echo(f"Recommended: {best.route.id}{preserve} — {best.reason}")
     for route in routes:
         click.echo("\n".join(_route_text(route)))
 

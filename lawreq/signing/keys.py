@@ -20,6 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from lawreq.core.text import N_, T
+
 
 class SigningError(RuntimeError):
     """The unit's key cannot sign now (missing, wrong password, expired, or the signature failed); nothing was
@@ -165,8 +167,9 @@ class SigningKeys:
         except SigningError as exc:
             return "broken", str(exc)
         if key is None:
-            return "unsigned", "no signing key: documents are issued unsigned"
-        return "signed", f"signs as {key.subject}, valid until {key.not_after:%Y-%m-%d}"
+            return "unsigned", N_("no signing key: documents are issued unsigned")
+        return "signed", T("signs as %(subject)s, valid until %(date)s", subject=key.subject,
+                           date=f"{key.not_after:%Y-%m-%d}")
 
 
 def pem(cert: x509.Certificate) -> bytes:

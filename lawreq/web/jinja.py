@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,9 +12,7 @@ from jinja2 import FileSystemBytecodeCache
 from lawreq.core.clock import utcnow
 from lawreq.legal_requests import permissions
 from lawreq.web import nav
-from lawreq.workflow.states import STATES
-
-STATE_LABELS = {s: s.replace("_", " ").capitalize() for s in STATES}
+from lawreq.web.formatting import FILTERS, html_lang, localtime, relative  # noqa: F401  (re-exported)
 
 
 def viewer_zone() -> ZoneInfo:
@@ -27,33 +24,11 @@ def viewer_zone() -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def localtime(value: datetime | None, fmt: str = "%a %Y-%m-%d %H:%M %Z", zone: str | None = None) -> str:
-    if value is None:
-        return "—"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo(zone) if zone else viewer_zone()).strftime(fmt)
-
-
-def relative(value: datetime | None) -> str:
-    """"in 2 d 4 h" / "3 h overdue", the way a liaison officer scans a board."""
-    if value is None:
-        return ""
-    seconds = int((value - utcnow()).total_seconds())
-    late = seconds < 0
-    seconds = abs(seconds)
-    days, rem = divmod(seconds, 86400)
-    hours, rem = divmod(rem, 3600)
-    text = f"{days} d {hours} h" if days else (f"{hours} h {rem // 60} min" if hours else f"{rem // 60} min")
-    return f"{text} overdue" if late else f"in {text}"
-
-
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(localtime=localtime, relative=relative,
-                                 state_label=lambda s: STATE_LABELS.get(s, s))
+    app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(can_view=permissions.can_view, can_edit=permissions.can_edit,
                                  contributors=permissions.contributors,
-                                 can_approve=permissions.can_approve, now=utcnow)
+                                 can_approve=permissions.can_approve, now=utcnow, html_lang=html_lang)
     app.jinja_env.autoescape = True
     if app.config["ENV"] == "production":
         # Templates change only with a release: no stat() of every template on every render, and compiled

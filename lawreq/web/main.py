@@ -15,6 +15,7 @@ from lawreq.deadlines.models import Deadline, Notification
 from lawreq.legal_requests.models import LegalRequest
 from lawreq.legal_requests.permissions import visible_requests
 from lawreq.workflow.states import IN_FLIGHT
+from lawreq.i18n import lazy_gettext as _l
 
 bp = Blueprint("web", __name__)
 
@@ -26,6 +27,13 @@ def health():
 
     report, status = health_report()
     return {**report, "rules_version": current_app.extensions["lawreq.rules"].version}, status
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer with the packaged icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/")
@@ -77,11 +85,11 @@ def home():
 
 #: (endpoint, label, roles, css class) — the one or two things each role starts from.
 _ACTIONS = [
-    ("legal_requests.new_case", "New case", {"investigator", "admin"}, "primary"),
-    ("legal_requests.cases", "All cases", {"investigator", "liaison_officer", "admin"}, ""),
-    ("approvals.queue", "Open the approval queue", {"approver"}, "primary"),
-    ("board.index", "Open the board", {"liaison_officer", "investigator", "admin"}, ""),
-    ("rules_browser.index", "Browse the rules", {"rules_maintainer", "investigator", "approver", "liaison_officer"}, ""),
+    ("legal_requests.new_case", _l("New case"), {"investigator", "admin"}, "primary"),
+    ("legal_requests.cases", _l("All cases"), {"investigator", "liaison_officer", "admin"}, ""),
+    ("approvals.queue", _l("Open the approval queue"), {"approver"}, "primary"),
+    ("board.index", _l("Open the board"), {"liaison_officer", "investigator", "admin"}, ""),
+    ("rules_browser.index", _l("Browse the rules"), {"rules_maintainer", "investigator", "approver", "liaison_officer"}, ""),
 ]
 
 

@@ -260,3 +260,24 @@ def test_follow_on_documents_are_available_through_the_api_only_when_they_apply(
     assert resp.status_code == 409 and "available: none" in resp.json["error"]["message"]
     bad = client.get(f"/api/v1/requests/{epoc_id}/document.pdf?form=epoc_pr", headers=headers)
     assert bad.status_code == 422
+
+
+def test_routes_recommend_with_the_callers_unit_figures_as_the_route_step_does(client, inv, api_world, factory,
+                                                                              db_session):
+    from datetime import timedelta
+
+    from lawreq.core.clock import utcnow
+
+    sent = utcnow() - timedelta(days=30)
+    for _ in range(5):
+        factory.request(api_world["case"], api_world["users"]["investigator"], state="fulfilled",
+                        provider_id="meta", route_id="us-voluntary-disclosure", sent_at=sent,
+                        closed_at=sent + timedelta(hours=12))
+    db_session.commit()
+    # an account holder in the US: Meta Platforms, Inc. answers them, so the US voluntary route is open
+    facts = {"issuing_country": "FI", "provider": "meta", "offence": "fraud", "data_categories": ["subscriber_data"],
+             "date": "2026-11-20", "target_resides_in": "US"}
+    best = client.post("/api/v1/routes", headers=inv, json=facts).json["recommendations"][0]
+    assert best["route"] == "us-voluntary-disclosure" and best["basis"] == "unit"
+    assert "Meta Platforms answered 5 of 5" in best["reason"]
+    assert best["reason"].endswith("requests from this unit in a median of 12 hours.")

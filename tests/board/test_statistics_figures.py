@@ -129,9 +129,9 @@ def test_an_admin_sees_every_unit(client, login, factory, world):
 def test_the_page_shows_the_same_figures(client, login, factory, world):
     login(factory.user("liaison_officer", units=[world["unit"]]))
     html = client.get("/board/statistics").get_data(as_text=True)
-    row = html.split('<th scope="row">google</th>')[1].split("</tr>")[0]
+    row = html.split('<th scope="row">Google</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
-    assert cells == ["4", "4", "0.5", "0.5", "—", "—", "0 %", "75 %", f"{OTHER}: 2<br>{NO_DATA}: 1"]
+    assert cells == ["4", "4", "0.5", "0.5", "—", "—", "0%", "75%", f"{OTHER}: 2<br>{NO_DATA}: 1"]
 
 
 def test_the_schedulers_snapshot_shows_the_same_hand_checked_figures(client, login, factory, world, db_session):

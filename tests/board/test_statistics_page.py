@@ -37,9 +37,9 @@ def test_statistics_show_hand_checked_figures_as_chart_and_table(client, login, 
     html = client.get("/board/statistics").get_data(as_text=True)
     # meta: ack 1, 2, 6 → median 2, p90 5.2; data 4, 6, 8 (the partial answer) → median 6, p90 7.6;
     # answered 4: 2 fulfilled + 1 partially, 1 refused by the provider (the approver's refusal does not count)
-    row = html.split('<th scope="row">meta</th>')[1].split("</tr>")[0]
+    row = html.split('<th scope="row">Meta Platforms</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
-    assert cells[:8] == ["5", "4", "2.0", "5.2", "6.0", "7.6", "75 %", "25 %"]
+    assert cells[:8] == ["5", "4", "2.0", "5.2", "6.0", "7.6", "75%", "25%"]
     assert "Identifiers do not match" in cells[8] and "no:" not in cells[8]
     svgs = [html[i:html.index("</svg>", i) + 6] for i in range(len(html)) if html.startswith("<svg", i)]
     assert len(svgs) == 9

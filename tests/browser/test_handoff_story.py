@@ -105,7 +105,9 @@ def _mails_to(captured, rcpt, reference, timeout=15.0):
 
 def _meta_row(page, base_url):
     page.goto(base_url + "/board/statistics?days=365")
-    return page.locator("#table-provider tr", has=page.locator("th", has_text=re.compile(r"^meta$"))).inner_text()
+    # the board names a provider (i18n's stat_key), not its id
+    return page.locator("#table-provider tr",
+                        has=page.locator("th", has_text=re.compile(r"^Meta Platforms$"))).inner_text()
 
 
 def _save(page):

@@ -53,12 +53,16 @@ def test_reminder_settings_are_saved_and_bad_offsets_are_named(client, login, db
     me = team["officer"]
     login(me)
     resp = _post(client, "/settings/reminders", "/settings/reminders",
-                 {"in_app": "y", "day_offsets": "-P5D, -P1D", "hour_offsets": "-PT4H"})
+                 {"in_app": "y", "day_offsets": ["-P3D", "-P1D"], "hour_offsets": "-PT4H"})
     assert resp.status_code == 302
     prefs = preferences_of(db_session.get(User, me.id))
     assert prefs.channels == ("in_app",)
-    assert prefs.day_offsets == (-timedelta(days=5), -timedelta(days=1))
+    assert prefs.day_offsets == (-timedelta(days=3), -timedelta(days=1))
     assert prefs.hour_offsets == (-timedelta(hours=4),)
+    page = client.get("/settings/reminders").get_data(as_text=True)
+    assert "3 days before" in page and "4 hours before" in page and "at the deadline" in page
+    assert re.search(r'checked[^>]*value="-P3D"|value="-P3D"[^>]*checked', page)
+    assert "-P3D" not in re.sub(r'value="[^"]*"', "", page)  # values are ISO, the words are not
 
     bad = _post(client, "/settings/reminders", "/settings/reminders", {"in_app": "y", "day_offsets": "-3 days"})
     assert bad.status_code == 200 and "&#39;-3 days&#39; is not understood" in bad.get_data(as_text=True)
@@ -124,7 +128,7 @@ def test_the_ledger_shows_each_running_preservation_and_extends_it_once(on_a_pla
 
     page = client.get("/preservations").get_data(as_text=True)
     assert eu.reference in page and us.reference in page
-    assert "P30D more (1 left)" in page and "P90D more" in page
+    assert "30 days more (1 left)" in page and "90 days more" in page
     assert f"/requests/{eu.id}/follow-up" in page
     assert 'class="days-left">59<' in page  # 60 days from yesterday
 

@@ -52,7 +52,7 @@ def test_queue_puts_emergencies_first_with_their_clock(client, login, prosecutor
     html = client.get("/approvals").get_data(as_text=True)
     positions = [html.index(r.reference) for r in (urgent, old, newer)]
     assert positions == sorted(positions)
-    assert re.search(r"8-h response: in 5 h \d+ min", html) and "48-h ex-post validation: in 1 d 2" in html
+    assert re.search(r"8-h response: in 5 hr \d+ min", html) and "48-h ex-post validation: in 1 day 2" in html
 
 
 def test_queue_shows_only_what_is_routed_to_the_approver(client, login, factory, unit, submitted):

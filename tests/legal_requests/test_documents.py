@@ -62,10 +62,10 @@ def test_the_request_page_offers_only_the_form_languages_and_says_how_official_t
                   form_id="us_voluntary_disclosure")
     login(investigator)
     page = client.get(f"/requests/{epoc.id}").get_data(as_text=True)
-    assert '<option value="pl">PL</option>' in page
+    assert '<option value="pl">Polish</option>' in page
     assert "partly official wording" in page and "C onwards reconstructed" in page
     page = client.get(f"/requests/{us.id}").get_data(as_text=True)
-    assert '<option value="en">EN</option>' in page and '<option value="pl">PL</option>' not in page
+    assert '<option value="en">English</option>' in page and '<option value="pl">Polish</option>' not in page
     assert "official wording" not in page
 
 

@@ -291,7 +291,7 @@ def test_the_prosecutor_validates_from_the_queue_with_a_fresh_code(app, client, 
     token = csrf_from(client.get("/verify").get_data(as_text=True))
     verdict = client.post("/verify", data={"csrf_token": token, "checksum": first_sha, "submit": "x"},
                           content_type="multipart/form-data").get_data(as_text=True)
-    assert ("Genuine, but superseded by a later version issued on Fri 2026-11-20 12:00 UTC: ask the issuer for the "
+    assert ("Genuine, but superseded by a later version issued on Nov 20, 2026 12:00 UTC: ask the issuer for the "
             "current one.") in verdict
     assert req.reference not in verdict and "Pekka Prosecutor" not in verdict
 

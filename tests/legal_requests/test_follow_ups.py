@@ -54,7 +54,7 @@ def test_an_ip_address_from_an_answer_becomes_a_request_to_the_isp(client, login
     assert resp.headers["Location"].endswith(f"/requests/{child.id}/wizard/target")
     assert child.provider_id == "telia-fi" and child.facts["data_categories"] == ["identification_data"]
     assert child.identifiers == [{"type": "ip", "value": "192.0.2.10", "port": 51234,
-                                  "timestamp_utc": "2026-11-20T12:03:22Z"}]
+                                  "timestamp_utc": "2026-11-20T12:03:22Z", "zone": "Europe/Helsinki"}]
     assert child.details["follows"] == answered.reference
 
 

@@ -46,11 +46,11 @@ def evaluate_routes_for(req):
 
 
 def test_route_step_ranks_by_the_units_median(start, factory, case, investigator, db_session, app):
-    answered(factory, case, investigator, "us-voluntary-disclosure", 0.5)
+    answered(factory, case, investigator, "us-voluntary-disclosure", 0.5, n=5)
     wiz = start()
     wiz.post("target", {**TARGET, "target_resides_in": "US"})  # a US user: Meta Platforms, Inc. holds the data
     html = wiz.page("route").get_data(as_text=True)
-    assert "your unit's median: 0.5 d" in html
+    assert "your unit's median: 12 hours" in html
     assert html.index('value="us-voluntary-disclosure"') < html.index('value="eu-epoc"')
     closed = html.index("Closed routes")
     assert html.index('value="eu-epoc"') < closed

@@ -86,7 +86,7 @@ def test_a_withdrawn_request_is_reported_as_withdrawn_with_the_date(app, client,
         db_session.commit()
     reference = req.reference
     verdict = _verdict(_check(client, pdf=issued.pdf).get_data(as_text=True))
-    assert "Genuine" in verdict and "Genuine, but withdrawn on Mon 2026-12-07 09:30 UTC: do not act on it." in verdict
+    assert "Genuine" in verdict and "Genuine, but withdrawn on Dec 7, 2026 09:30 UTC: do not act on it." in verdict
     assert "Identified otherwise" not in verdict and reference not in verdict  # nothing of the content
 
 
@@ -108,7 +108,7 @@ def test_a_superseded_document_names_the_date_of_the_later_version(app, client, 
         services.transition(db_session, _ctx(prosecutor, app), req, "approve")
         db_session.commit()
     verdict = _verdict(_check(client, pdf=issued.pdf).get_data(as_text=True))
-    assert ("Genuine, but superseded by a later version issued on Tue 2026-12-08 14:00 UTC: ask the issuer for the "
+    assert ("Genuine, but superseded by a later version issued on Dec 8, 2026 14:00 UTC: ask the issuer for the "
             "current one.") in verdict
     assert "new chat logs" not in verdict and reference not in verdict
     current = db_session.scalar(select(IssuedDocument).where(IssuedDocument.request_id == issued.request_id,

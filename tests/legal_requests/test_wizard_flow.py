@@ -168,8 +168,9 @@ def test_ip_time_needs_an_explicit_zone_and_is_shown_in_utc(start, db_session):
     assert refused.status_code == 200 and "Give the time zone of" in html and 'value="192.0.2.10"' in html
     wiz.post("target", {**TARGET, **ip, "identifiers-0-zone": "Europe/Helsinki"})
     saved = db_session.get(LegalRequest, wiz.id).identifiers
-    assert saved == [{"type": "ip", "value": "192.0.2.10", "port": 51234, "timestamp_utc": "2026-11-20T12:03:22Z"}]
-    assert "at 2026-11-20T12:03:22Z (UTC)" in wiz.page("target").get_data(as_text=True)
+    assert saved == [{"type": "ip", "value": "192.0.2.10", "port": 51234, "timestamp_utc": "2026-11-20T12:03:22Z",
+                      "zone": "Europe/Helsinki"}]
+    assert "192.0.2.10:51234</code>" in wiz.page("target").get_data(as_text=True)
 
 
 def test_the_route_step_shows_why_each_closed_route_is_closed_and_how_sure_each_reason_is(start, walk):
@@ -182,3 +183,15 @@ def test_the_route_step_shows_why_each_closed_route_is_closed_and_how_sure_each_
                      r'<span class="badge badge-secondary"', html, re.S)
     open_part = html.split("Closed routes")[0]
     assert 'class="badge badge-' in open_part.split('<ul class="reasons muted">', 1)[1]
+
+
+def test_an_ip_time_in_the_local_day_first_style_keeps_its_zone_and_is_shown_back_in_it(start, db_session):
+    wiz = start()
+    wiz.post("target", {**TARGET, "identifiers-0-kind": "ip", "identifiers-0-value": "192.0.2.10",
+                        "identifiers-0-port": "51234", "identifiers-0-timestamp": "20.11.2026 21:14",
+                        "identifiers-0-zone": "Europe/Berlin"})
+    saved = db_session.get(LegalRequest, wiz.id).identifiers
+    assert saved[0]["timestamp_utc"] == "2026-11-20T20:14:00Z" and saved[0]["zone"] == "Europe/Berlin"
+    page = wiz.page("target").get_data(as_text=True)
+    assert 'value="2026-11-20 21:14:00"' in page and '<option selected value="Europe/Berlin">' in page
+    assert "Nov 20, 2026 21:14 CET (Nov 20, 2026 20:14 UTC)" in page

@@ -69,7 +69,9 @@ def test_routes_json_is_the_design_object(runner: CliRunner) -> None:
                                             "--rules", str(VALID)])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert set(payload) == {"facts", "rules_version", "routes"}
+    assert set(payload) == {"facts", "rules_version", "routes", "recommendations"}
+    best = payload["recommendations"][0]
+    assert best["route"] == "test-production" and best["basis"] == "rules" and best["reason"]
     assert payload["facts"]["provider"] == "acme"
     assert payload["facts"]["offence_committed_in"] == "FI"
     assert payload["routes"][0]["id"] == "test-production"

@@ -9,6 +9,7 @@ from typing import Any
 from lawreq.pdf.blocks import Block
 from lawreq.pdf.forms import eu, letters
 from lawreq.pdf.labels import Labels
+from lawreq.core.text import N_
 
 Builder = Callable[[Mapping[str, Any], Labels], list[Block]]
 
@@ -20,13 +21,13 @@ _DATA = ("identifiers", "data_categories")
 
 #: How far a form's printed wording is the official text (forms.md's [V]/[UNVERIFIED] tags, per form).
 WORDING = {
-    "partly_official": "title, introduction and first sections follow the official text; the rest is reconstructed",
-    "reconstructed": "structure from the legal act; wording reconstructed, to be checked against the Official Journal",
-    "template": "lawreq's own letter or draft: no official form exists; the content follows the cited provision",
+    "partly_official": N_("title, introduction and first sections follow the official text; the rest is reconstructed"),
+    "reconstructed": N_("structure from the legal act; wording reconstructed, to be checked against the Official Journal"),
+    "template": N_("lawreq's own letter or draft: no official form exists; the content follows the cited provision"),
 }
 
-_EU_PARTLY = ("Title, introduction and Sections A–B checked against the official text (EN/DE); C onwards "
-              "reconstructed (section structure corroborated; see lawreq/pdf/VERIFICATION.md).")
+_EU_PARTLY = N_("Title, introduction and Sections A–B checked against the official text (EN/DE); C onwards "
+                "reconstructed (section structure corroborated; see lawreq/pdf/VERIFICATION.md).")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ the worker warm-up), and an EPOC with 200 identifiers.
 Run: python benchmarks/pdf.py [repeats]. The minimal document shows what the machine itself costs, so a slow
 shared box does not hide a regression in lawreq. Targets: EPOC per page <= 2x the minimal page; the first EPOC in
 a new worker (after ``lawreq.pdf.warm.warm_up``, as gunicorn workers and ``lawreq serve`` run it) <= 25 ms.
+
+Each measure ends with a line ``RESULT <name> value=… baseline=… ratio=… target=… verdict=ok|miss``
+(``benchmarks/_result.py``).
 """
 
 from __future__ import annotations

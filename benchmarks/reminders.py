@@ -8,6 +8,9 @@ one is a message — then prints: the time of the real claim (the conditional UP
 subquery and the read of the claimed rows; target ≤ 200 ms, via the partial index ``ix_reminders_due_pending``),
 the crash-recovery query, and the delivery rate of ``sweep_due_reminders`` through the real ``SmtpSender`` to a
 local aiosmtpd server (target ≥ 1 500 per second), against a sender that does nothing (the database's share).
+
+Each measure ends with a line ``RESULT <name> value=… baseline=… ratio=… target=… verdict=ok|miss``
+(``benchmarks/_result.py``).
 """
 
 from __future__ import annotations

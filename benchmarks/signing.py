@@ -3,6 +3,9 @@
 Run: python benchmarks/signing.py [repeats]. Targets: signing ≤ 100 ms and verifying ≤ 100 ms per document (what an
 approver waits for after confirming; what /verify spends per genuine upload). Rendering is timed in the same run as
 the box's baseline, so a slow shared machine does not hide a regression.
+
+Each measure ends with a line ``RESULT <name> value=… baseline=… ratio=… target=… verdict=ok|miss``
+(``benchmarks/_result.py``).
 """
 
 from __future__ import annotations

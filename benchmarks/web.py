@@ -18,6 +18,9 @@ Modes (any combination; none = ``--pages``):
 Every measure ends with a ``RESULT`` line. Usage:
   python benchmarks/web.py [--requests 100000] [--pages] [--statistics] [--http] [--n 200] [--keep] [--explain]
   python benchmarks/web.py --reuse lawreq_bench_xxxx --statistics   # again on a database kept by --keep
+
+Each measure ends with a line ``RESULT <name> value=… baseline=… ratio=… target=… verdict=ok|miss``
+(``benchmarks/_result.py``).
 """
 from __future__ import annotations
 

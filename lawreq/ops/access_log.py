@@ -49,6 +49,7 @@ def _configure_logger() -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
+        log.propagate = False  # a root handler configured later (lawreq serve's) must not print each line twice
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)
 

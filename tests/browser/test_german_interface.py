@@ -35,6 +35,7 @@ def _choose_language(page, base_url, code):
 
 
 def test_the_german_investigator_works_in_german(page, base_url):
+    page.wait_for_load_state("networkidle")  # a late response would set the old session cookie again
     page.context.clear_cookies()
     page.goto(base_url + "/login")
     page.locator("input[name=email]").fill("ermittler@demo.lawreq")

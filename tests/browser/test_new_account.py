@@ -24,6 +24,7 @@ def _log_in(page, base_url, email, password):
 
 
 def test_admin_opens_an_account_and_the_newcomer_chooses_a_password_before_the_board(page, base_url):
+    page.wait_for_load_state("networkidle")  # a late response would set the old session cookie again
     page.context.clear_cookies()
 
     # the admin: password, second factor, then a new investigator account in unit FI-CSA

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def _login(page, base_url, email):
+    page.wait_for_load_state("networkidle")  # a late response would set the old session cookie again
     page.context.clear_cookies()
     page.goto(base_url + "/login")
     page.get_by_label("E-mail").fill(email)

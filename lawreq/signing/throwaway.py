@@ -25,12 +25,17 @@ def _name(common: str, org: str = "lawreq demo") -> x509.Name:
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, org)])
 
 
+#: Throw-away certificates start a year back: a demo or test whose clock is moved back (time-machine, a pinned
+#: CI clock) must still find them valid. Real unit keys come from the police PKI, never from here.
+BACKDATE = timedelta(days=365)
+
+
 def make_ca(name: str = "lawreq demo CA", now: datetime | None = None, days: int = 3650) -> Authority:
     now = now or datetime.now(timezone.utc)
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(_name(name))
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=days))
+            .not_valid_before(now - BACKDATE).not_valid_after(now + timedelta(days=days))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
                                          data_encipherment=False, key_agreement=False, key_cert_sign=True,
@@ -49,7 +54,7 @@ def make_unit_p12(ca: Authority, unit_code: str, authority_name: str, password: 
             .subject_name(_name(f"{authority_name} ({unit_code})", authority_name))
             .issuer_name(ca.certificate.subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before or now - timedelta(days=1))
+            .not_valid_before(not_before or now - BACKDATE)
             .not_valid_after(not_after or now + timedelta(days=730))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,

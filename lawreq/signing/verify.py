@@ -13,6 +13,8 @@ from datetime import datetime
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
+import lawreq.signing._quiet  # noqa: F401  (before pyHanko: see there)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel

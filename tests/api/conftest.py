@@ -17,13 +17,6 @@ def keys(app) -> TokenKeys:
     return TokenKeys(secret=cfg["JWT_SECRET"], issuer=cfg["JWT_ISSUER"], audience=cfg["JWT_AUDIENCE"])
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(app):
-    app.extensions.pop("lawreq.api_ratelimit", None)
-    yield
-    app.extensions.pop("lawreq.api_ratelimit", None)
-
-
 @pytest.fixture
 def tokens(app, db_session, keys):
     """``tokens.personal(user, scopes)`` → token string; ``tokens.access(user, scopes)`` → bearer headers."""

@@ -29,10 +29,8 @@ def bearer(api_world, tokens):
 @pytest.fixture(autouse=True)
 def _no_rate_limit(app):
     app.config["API_RATE_PER_MINUTE"] = 10**6
-    app.extensions.pop("lawreq.api_ratelimit", None)
     yield
     app.config["API_RATE_PER_MINUTE"] = 120
-    app.extensions.pop("lawreq.api_ratelimit", None)
 
 
 def test_api_conforms_to_its_document(app, db_session, bearer):

@@ -181,6 +181,24 @@ class _Evaluation:
         kind = requirement.closed_kind or "condition_unmet"
         return kind, None, _closure_rank(kind, 1 if requirement.closed_kind else 3)
 
+    def _check(self, requirements: tuple[Requirement, ...], default_confidence: str, ctx: dict[str, Any],
+               words: dict[str, str], closed: list[str], findings: list[Finding], met: list[tuple[str, str]],
+               primary: tuple[tuple[int, int], str, str] | None) -> tuple[tuple[int, int], str, str] | None:
+        """Check a route's or a procedure's requirements alike: each unmet one closes the route (the lowest-ranked
+        gives the primary reason), each met one with words is kept to explain an open route; returns the primary."""
+        for requirement in requirements:
+            confidence = requirement.confidence or default_confidence
+            if not requirement.when(ctx):
+                text = requirement.unmet.format_map(words)
+                kind, sentence, rank = self.closure(requirement)
+                closed.append(text)
+                findings.append(Finding(text, confidence, kind))
+                if primary is None or rank < primary[0]:
+                    primary = (rank, kind, sentence or text)
+            elif requirement.met:
+                met.append((requirement.met, confidence))
+        return primary
+
     def words_for(self, mode: str) -> dict[str, str]:
         if mode not in self._word_cache:
             entity = self.parties.get(mode, self.parties["hq"])
@@ -293,35 +311,17 @@ class _Evaluation:
             findings.append(Finding(text, rule.confidence, "condition_unmet"))
             if primary is None:
                 primary = (_closure_rank("condition_unmet", 3), "condition_unmet", text)
-        for requirement in rule.requires:
-            confidence = requirement.confidence or rule.confidence
-            if not requirement.when(ctx):
-                text = requirement.unmet.format_map(words)
-                kind, sentence, rank = self.closure(requirement)
-                closed.append(text)
-                findings.append(Finding(text, confidence, kind))
-                if primary is None or rank < primary[0]:
-                    primary = (rank, kind, sentence or text)
-            elif requirement.met:
-                met.append((requirement.met, confidence))
+        primary = self._check(rule.requires, rule.confidence, ctx, words, closed, findings, met, primary)
         if procedure is not None:
-            for text in _procedure_dates(procedure, self.facts.date):
-                kind = "not_yet_applicable" if "applies only from" in text else "not_in_force"
+            dated = _procedure_dates(procedure, self.facts.date)
+            if dated is not None:
+                kind, text = dated
                 closed.append(text)
                 findings.append(Finding(text, procedure.confidence, kind))
                 if primary is None or _closure_rank(kind, 1) < primary[0]:
                     primary = (_closure_rank(kind, 1), kind, text)
-            for requirement in procedure.requires:
-                confidence = requirement.confidence or procedure.confidence
-                if not requirement.when(ctx):
-                    text = requirement.unmet.format_map(words)
-                    kind, sentence, rank = self.closure(requirement)
-                    closed.append(text)
-                    findings.append(Finding(text, confidence, kind))
-                    if primary is None or rank < primary[0]:
-                        primary = (rank, kind, sentence or text)
-                elif requirement.met:
-                    met.append((requirement.met, confidence))
+            primary = self._check(procedure.requires, procedure.confidence, ctx, words, closed, findings, met,
+                                  primary)
             authorities = procedure.issuing_authorities
             validation: tuple[str, ...] = (
                 procedure.validation_by if procedure.validation_by is not None
@@ -399,15 +399,16 @@ def _not_in_force(eif: Any, day: date) -> str:
             f"ratification(s){needed}{counted}.")
 
 
-def _procedure_dates(procedure: DomesticProcedure, day: date) -> list[str]:
-    """Why a domestic procedure does not exist on ``day`` (its law's own dates), if it does not."""
+def _procedure_dates(procedure: DomesticProcedure, day: date) -> tuple[str, str] | None:
+    """(closed_kind, sentence) when a domestic procedure does not exist on ``day`` by its law's own dates: not yet
+    applicable before its start, not in force from its end; None while it applies."""
     if procedure.start is not None and day < procedure.start:
-        return [f"{procedure.title} applies only from {procedure.start.isoformat()}; the request date is "
-                f"{day.isoformat()}."]
+        return ("not_yet_applicable", f"{procedure.title} applies only from {procedure.start.isoformat()}; the "
+                f"request date is {day.isoformat()}.")
     if procedure.end is not None and day >= procedure.end:
-        return [f"{procedure.title} ceased to apply on {procedure.end.isoformat()}; the request date is "
-                f"{day.isoformat()}."]
-    return []
+        return ("not_in_force", f"{procedure.title} ceased to apply on {procedure.end.isoformat()}; the request "
+                f"date is {day.isoformat()}.")
+    return None
 
 
 def evaluate(facts: Facts, rules: RuleSet) -> list[Route]:

@@ -48,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
     #: The statistics page shows a snapshot up to this old; an older one (scheduler not running) is computed
     #: again in the request. Keep it well above STATISTICS_REFRESH_SECONDS.
     "STATISTICS_MAX_AGE_SECONDS": 1800,
+    #: Without a recent snapshot, the page computes the figures in the request only if the costliest snapshot of
+    #: the period on record took at most this long; else it shows the last one (or "being prepared") and leaves
+    #: the work to the scheduler, so a statistics view never holds a worker for seconds on a national instance.
+    "STATISTICS_LIVE_BUDGET_MS": 250,
     #: SMTP for reminders. SECURITY is ``starttls``, ``ssl`` or ``none`` (``none`` refused in production).
     #: Without a host, e-mail is off: e-mail reminders are skipped and users get them in-app only.
     "SMTP_HOST": None,

@@ -13,9 +13,14 @@ So the figures are computed exactly as before (``queries.statistics_cells`` + ``
 each scope that may view them (every unit for the admins; each liaison officer's set of units) and each period,
 by the scheduler (``refresh``, every ``STATISTICS_REFRESH_SECONDS``) or ``lawreq stats rebuild``, and stored with
 the time they were computed. The page shows a snapshot younger than ``STATISTICS_MAX_AGE_SECONDS`` and says as of
-when; only without one (a new officer before the next tick, a scheduler that is not running) does it compute the
-figures in the request, as it always did, and store them for the next viewer. A period is counted back from the
-snapshot's time: "the last 12 months" means the 12 months before ``computed_at``.
+when. Without one (a new officer before the next tick, a scheduler that is behind or not running) it computes the
+figures in the request and stores them for the next viewer, but only where that is cheap: when the costliest
+snapshot of the period on record took at most ``STATISTICS_LIVE_BUDGET_MS`` (a unit's own instance, the demo, a
+first view with nothing recorded yet). Where it is not (a national instance, where a live five-year view scans a
+million requests for over a second), the page never holds a worker for it: it shows the last snapshot, however
+old, saying so, or, with none yet, that the scheduler is preparing the figures (it computes every active viewer's
+scope at its next tick). A period is counted back from the snapshot's time: "the last 12 months" means the 12
+months before ``computed_at``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,6 +77,10 @@ class Figures:
     computed_at: datetime
     #: True when computed in this request (no usable snapshot).
     live: bool
+    #: True when the snapshot is older than the page's maximum age but computing it now would cost too much.
+    stale: bool = False
+    #: True when there is no snapshot yet and computing it now would cost too much: ``stats`` is empty.
+    pending: bool = False
 
 
 def compute(db: Session, scope: Scope, days: int, now: datetime) -> dict[str, list[GroupStats]]:
@@ -113,13 +122,19 @@ def _write(db: Session, scope: Scope, days: int, now: datetime, stats: dict[str,
                                           set_={k: stmt.excluded[k] for k in ("computed_at", "figures", "cost_ms")}))
 
 
-def figures(db: Session, user: User, days: int, now: datetime, max_age: timedelta) -> Figures:
-    """What the page shows: the stored snapshot if it is recent enough, else the figures computed now (and stored,
-    so the next viewer of the same scope does not pay again)."""
+def figures(db: Session, user: User, days: int, now: datetime, max_age: timedelta,
+            live_budget_ms: int | None = None) -> Figures:
+    """What the page shows: the stored snapshot if it is recent enough; else the figures computed now (and stored,
+    so the next viewer of the same scope does not pay again) when that is cheap on this instance (see the module's
+    docstring; ``live_budget_ms`` None: always); else the old snapshot flagged ``stale``, or none, ``pending``."""
     scope = scope_of(user)
     row = db.get(StatisticsSnapshot, (scope.key, days))
     if row is not None and now - max_age <= row.computed_at <= now:
         return Figures(from_json(row.figures), row.computed_at, live=False)
+    if live_budget_ms is not None and not live_is_cheap(db, days, live_budget_ms):
+        if row is not None:
+            return Figures(from_json(row.figures), row.computed_at, live=False, stale=True)
+        return Figures({dimension: [] for dimension in DIMENSIONS}, now, live=False, pending=True)
     started = time.perf_counter()
     stats = compute(db, scope, days, now)
     try:
@@ -129,6 +144,14 @@ def figures(db: Session, user: User, days: int, now: datetime, max_age: timedelt
         db.rollback()
         log.exception("could not store the statistics snapshot of %s over %s days", scope.key, days)
     return Figures(stats, now, live=True)
+
+
+def live_is_cheap(db: Session, days: int, budget_ms: int) -> bool:
+    """Whether computing a period's figures in a request stays within ``budget_ms``, judged by the costliest
+    snapshot of that period on record (the admins' one covers every unit, so it bounds any officer's); with none
+    on record the cost is unknown and the first computation, which records it, is allowed."""
+    costliest = db.scalar(select(func.max(StatisticsSnapshot.cost_ms)).where(StatisticsSnapshot.days == days))
+    return costliest is None or costliest <= budget_ms
 
 
 def wanted_scopes(db: Session) -> set[Scope]:

@@ -108,9 +108,12 @@ def _period() -> int:
 
 
 def _figures(days: int) -> snapshots.Figures:
-    """The scheduler's snapshot for the viewer's scope when it is recent enough (one row read), else computed now."""
-    max_age = timedelta(seconds=int(current_app.config["STATISTICS_MAX_AGE_SECONDS"]))
-    return snapshots.figures(db.session, current_user, days, utcnow(), max_age)
+    """The scheduler's snapshot for the viewer's scope when it is recent enough (one row read), else computed now
+    where that is cheap (``board.snapshots``)."""
+    config = current_app.config
+    max_age = timedelta(seconds=int(config["STATISTICS_MAX_AGE_SECONDS"]))
+    return snapshots.figures(db.session, current_user, days, utcnow(), max_age,
+                             live_budget_ms=int(config["STATISTICS_LIVE_BUDGET_MS"]))
 
 
 def _charts(dimension: str, stats: list[GroupStats]) -> list[dict[str, object]]:
@@ -150,7 +153,12 @@ def statistics():
 @roles_required(*STATS_ROLES)
 def statistics_csv():
     days = _period()
-    body = "".join(csv.stream(rows_for_csv(_figures(days).stats, lambda r: REFUSAL_REASONS.get(r, r))))
+    figures = _figures(days)
+    if figures.pending:  # an empty file would read as "no requests"; the scheduler has them within minutes
+        retry = int(current_app.config["STATISTICS_REFRESH_SECONDS"])
+        return Response(_("The figures are being prepared; try again in a few minutes."), status=503,
+                        mimetype="text/plain", headers={"Retry-After": str(retry)})
+    body = "".join(csv.stream(rows_for_csv(figures.stats, lambda r: REFUSAL_REASONS.get(r, r))))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=lawreq-statistics-{days}d.csv"})
 

@@ -224,3 +224,52 @@ def test_a_refresh_puts_each_scope_together_from_its_units_to_the_very_same_figu
             for dimension, groups in from_json(row.figures).items():
                 _same(groups, old[dimension])
             assert list(from_json(row.figures)) == list(old) == list(DIMENSIONS)
+
+
+def _costly_snapshot_on_record(db_session, days: int = 90, cost_ms: int = 1_600) -> None:
+    """What a national instance has on record: the admins' view of the period took 1.6 s to compute."""
+    db_session.add(StatisticsSnapshot(scope="all", days=days, computed_at=utcnow(), cost_ms=cost_ms,
+                                      figures={d: [] for d in DIMENSIONS}))
+    db_session.commit()
+
+
+def test_where_computing_is_costly_an_old_snapshot_is_shown_as_old_and_nothing_is_computed_in_the_request(
+        app, client, login, factory, unit_world, db_session):
+    unit, sent = unit_world
+    with time_machine.travel(NOW, tick=False) as clock:
+        sent()
+        officer = factory.user("liaison_officer", units=[unit])
+        login(officer)
+        assert _meta_row(client)[0] == "1"  # cheap so far: computed in the request and stored
+        _costly_snapshot_on_record(db_session)
+        sent()
+        clock.shift(timedelta(seconds=app.config["STATISTICS_MAX_AGE_SECONDS"] + 1))  # the scheduler is down
+        login(officer)
+        assert _meta_row(client)[0] == "1"  # the old figures, not a 1.6 s scan in this worker
+        html = client.get("/board/statistics?days=90").get_data(as_text=True)
+        assert "older than usual because the scheduler has not refreshed them" in html
+        assert "Nov 23, 2026" in html
+
+        app.config["STATISTICS_LIVE_BUDGET_MS"] = 10_000  # an instance whose scans are cheap enough
+        try:
+            assert _meta_row(client)[0] == "2"
+        finally:
+            app.config["STATISTICS_LIVE_BUDGET_MS"] = 250
+
+
+def test_where_computing_is_costly_a_new_officer_is_told_the_figures_are_being_prepared(
+        app, client, login, factory, unit_world, db_session):
+    unit, sent = unit_world
+    sent()
+    _costly_snapshot_on_record(db_session)
+    officer = factory.user("liaison_officer", units=[unit])
+    login(officer)
+    html = client.get("/board/statistics?days=90").get_data(as_text=True)
+    assert "The figures for your units are being prepared" in html
+    assert 'id="table-provider"' not in html  # no empty table that would read as "no requests"
+    resp = client.get("/board/statistics.csv?days=90")
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == str(app.config["STATISTICS_REFRESH_SECONDS"])
+    assert db_session.get(StatisticsSnapshot, (scope_of(officer).key, 90)) is None  # nothing computed here
+
+    refresh_statistics(app)  # the scheduler's next tick computes every active viewer's scope
+    assert _meta_row(client)[:3] == ["1", "1", "1"]

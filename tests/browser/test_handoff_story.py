@@ -6,12 +6,10 @@ per identifier, and the statistics count it."""
 from __future__ import annotations
 
 import email
-import os
 import re
 import subprocess
 import sys
 import time
-import urllib.request
 from email import policy
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from lawreq.demo import DEMO_PASSWORD, DEMO_TOTP
 from tests.browser.steps import approve_with_step_up, next_code
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import ROOT, free_port
 from tests.deadlines.test_mail import Capture
 
 pytestmark = pytest.mark.browser
@@ -30,46 +28,18 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 @pytest.fixture(scope="module")
 def smtp():
     handler = Capture()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, handler
     controller.stop()
 
 
 @pytest.fixture(scope="module")
-def mailing_server(tmp_path_factory, smtp):
+def mailing_server(demo_server, smtp):
     """``lawreq serve --demo`` of its own, with SMTP pointing at the test's aiosmtpd server."""
     controller, _ = smtp
-    instance = tmp_path_factory.mktemp("handoff-instance")
-    port = _free_port()
-    env = {**os.environ, "LAWREQ_INSTANCE_PATH": str(instance), "LAWREQ_PASSWORD_HASH_PROFILE": "cheapest",
-           "LAWREQ_SMTP_HOST": "127.0.0.1", "LAWREQ_SMTP_PORT": str(controller.port), "LAWREQ_SMTP_SECURITY": "none",
-           "LAWREQ_SMTP_FROM": "lawreq@demo.lawreq"}
-    env.pop("LAWREQ_DATABASE_URL", None)
-    log = open(instance / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "lawreq.cli", "serve", "--demo", "--port", str(port),
-                             "--no-scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            cwd=Path(__file__).resolve().parents[2])
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("lawreq serve --demo did not start:\n" + (instance / "server.log").read_text())
-        time.sleep(0.3)
-    yield {"url": url, "instance": instance, "env": env}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    return demo_server(PASSWORD_HASH_PROFILE="cheapest", SMTP_HOST="127.0.0.1", SMTP_PORT=str(controller.port),
+                       SMTP_SECURITY="none", SMTP_FROM="lawreq@demo.lawreq")
 
 
 def _login(page, base_url, who):
@@ -208,7 +178,7 @@ def test_an_emergency_from_submission_to_the_providers_answer(page, mailing_serv
     # the statistics page reads the scheduler's snapshots; this server runs without a scheduler, so refresh them
     # as a cron'd `lawreq scheduler --once` would, then read the page again
     subprocess.run([sys.executable, "-m", "lawreq.cli", "stats", "rebuild"], env=mailing_server["env"], check=True,
-                   cwd=Path(__file__).resolve().parents[2], capture_output=True, timeout=120)
+                   cwd=ROOT, capture_output=True, timeout=120)
     after = _meta_row(page, base_url)
     assert before != after
     sent_before, answered_before = (int(x) for x in before.split("\t")[1:3])

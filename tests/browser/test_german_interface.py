@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from lawreq.demo import DEMO_PASSWORD
+from tests.browser.steps import switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,7 @@ def _choose_language(page, base_url, code):
 
 
 def test_the_german_investigator_works_in_german(page, base_url):
-    page.wait_for_load_state("networkidle")  # a late response would set the old session cookie again
-    page.context.clear_cookies()
-    page.goto(base_url + "/login")
-    page.locator("input[name=email]").fill("ermittler@demo.lawreq")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/home$"))
+    switch_user(page, base_url, "ermittler@demo.lawreq")
 
     _choose_language(page, base_url, "en")
     assert page.locator("html").get_attribute("lang") == "en" and "Log out" in page.content()

@@ -3,6 +3,7 @@
 import pytest
 
 from lawreq.demo import DEMO_PASSWORD
+from tests.browser.steps import enter_credentials
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +18,7 @@ def test_investigator_logs_in_and_sees_home(page, base_url):
 
 
 def test_wrong_password_shows_an_alert(page, base_url):
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mail").fill("investigator@demo.lawreq")
-    page.get_by_label("Password").fill("definitely wrong")
-    page.get_by_role("button", name="Log in").click()
+    enter_credentials(page, base_url, "investigator@demo.lawreq", password="definitely wrong")
     assert "E-mail or password is wrong" in page.get_by_role("alert").inner_text()
 
 

@@ -3,10 +3,9 @@ password and logs out; the newcomer logs in with it, is made to choose their own
 
 import re
 
-import pyotp
 import pytest
 
-from lawreq.demo import DEMO_PASSWORD, DEMO_TOTP
+from tests.browser.steps import enter_credentials, switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -16,23 +15,9 @@ TEMPORARY = "temporary from Aino 2026"
 OWN = "Nina's own passphrase 2026"
 
 
-def _log_in(page, base_url, email, password):
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_admin_opens_an_account_and_the_newcomer_chooses_a_password_before_the_board(page, base_url):
-    page.wait_for_load_state("networkidle")  # a late response would set the old session cookie again
-    page.context.clear_cookies()
-
     # the admin: password, second factor, then a new investigator account in unit FI-CSA
-    _log_in(page, base_url, ADMIN, DEMO_PASSWORD)
-    page.wait_for_url(re.compile(r"/login/totp$"))
-    page.locator("input[name=code]").fill(pyotp.TOTP(DEMO_TOTP[ADMIN]).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/home$"))
+    switch_user(page, base_url, ADMIN)
     page.goto(base_url + "/admin/users/new")
     page.locator("input[name=email]").fill(NEWCOMER)
     page.locator("input[name=name]").fill("Nina Newcomer")
@@ -46,7 +31,7 @@ def test_admin_opens_an_account_and_the_newcomer_chooses_a_password_before_the_b
     page.wait_for_url(re.compile(r"/login$"))
 
     # the newcomer: the temporary password leads to one page only
-    _log_in(page, base_url, NEWCOMER, TEMPORARY)
+    enter_credentials(page, base_url, NEWCOMER, TEMPORARY)
     page.wait_for_url(re.compile(r"/login/new-password$"))
     assert page.get_by_role("heading", name="Choose a new password").is_visible()
     page.goto(base_url + "/board")

@@ -14,48 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.steps import approve_with_step_up
-from tests.browser.test_story import _login, _save
+from tests.browser.steps import approve_with_step_up, open_case, submit_for_approval, switch_user, walk_wizard_to_review
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _draft_and_submit(page, base_url: str) -> str:
-    _login(page, base_url, "investigator@demo.lawreq")
-    page.goto(base_url + "/cases/new")
-    page.locator("input[name=reference]").fill("E2E-SIGN-0001")
-    page.locator("select[name=offence]").select_option("solicitation_of_children")
-    page.locator("input[name=max_penalty_years]").fill("4")
-    page.locator("textarea[name=summary]").fill("An adult contacted a 12-year-old through Instagram.")
-    page.get_by_role("button", name="Create case").click()
-    page.get_by_role("button", name="New request in this case").click()
-    page.wait_for_url(re.compile(r"/wizard/target$"))
-    page.locator("input[name=provider]").fill("Instagram")
-    page.locator("select[name='identifiers-0-kind']").select_option("username")
-    page.locator("input[name='identifiers-0-value']").fill("@Signed.Story")
-    page.locator("input[name=period_start]").fill("2026-10-01")
-    page.locator("input[name=period_end]").fill("2026-11-01")
-    _save(page)
-    page.locator("input[name=data_categories][value=subscriber_data]").check()
-    _save(page)
-    page.wait_for_url(re.compile(r"/wizard/urgency$"))
-    _save(page)
-    page.locator("input[name=route][value='eu-epoc']").check()
-    page.get_by_role("button", name="Use this route").click()
-    page.wait_for_url(re.compile(r"/wizard/details$"))
-    page.locator("[name=facts_summary]").fill("An adult contacted a 12-year-old through Instagram.")
-    page.locator("[name=legal_provisions]").fill("Criminal Code (39/1889) chapter 20 section 8b")
-    page.locator("[name=necessity_proportionality]").fill("Only the subscriber data can identify the suspect.")
-    page.locator("[name=time_range_start]").fill("2026-10-01T00:00")
-    page.locator("[name=time_range_end]").fill("2026-11-01T00:00")
-    if page.locator("select[name=language]").count():
-        page.locator("select[name=language]").select_option("en")
-    _save(page)
-    page.wait_for_url(re.compile(r"/wizard/review$"))
-    page.get_by_role("button", name="Submit for approval").click()
-    page.wait_for_url(re.compile(r"/requests/\d+$"))
-    return page.url
 
 
 def _cli_verify(live_server, path: Path) -> subprocess.CompletedProcess:
@@ -77,13 +39,19 @@ def _public_check(browser, base_url: str, path: Path) -> str:
 
 
 def test_the_signed_document_is_the_stored_one_and_verifies(page, browser, base_url, live_server, tmp_path):
-    request_url = _draft_and_submit(page, base_url)
+    # investigator: an EPOC drafted and submitted
+    switch_user(page, base_url, "investigator@demo.lawreq")
+    open_case(page, base_url, "E2E-SIGN-0001")
+    walk_wizard_to_review(page, username="@Signed.Story")
+    request_url = submit_for_approval(page)
     request_id = request_url.rsplit("/", 1)[1]
 
-    _login(page, base_url, "prosecutor@demo.lawreq")
+    # prosecutor: reads the document, steps up, signs
+    switch_user(page, base_url, "prosecutor@demo.lawreq")
     shown = approve_with_step_up(page, base_url, request_id)
 
-    _login(page, base_url, "liaison@demo.lawreq")
+    # liaison officer: downloads what was signed
+    switch_user(page, base_url, "liaison@demo.lawreq")
     page.goto(request_url)
     assert "Approved" in page.inner_text("h1")
     checksum = page.inner_text("#issued-sha256").strip()

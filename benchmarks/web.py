@@ -263,9 +263,12 @@ def statistics_pages(app: Flask, ids: dict[str, int], args) -> None:
     """The statistics page per role and period; the baseline is the board's p95 in the same run: the page should
     cost a worker no more than the board does.
 
-    Twice: first computed in the request (``STATISTICS_MAX_AGE_SECONDS=0``: what a view cost before the snapshots,
-    and what a view costs when no snapshot exists), then, after ``lawreq stats rebuild``, as served from the
-    scheduler's snapshots (the steady state). The rebuild's time is what the scheduler pays per refresh."""
+    Three times: first computed in the request (``STATISTICS_MAX_AGE_SECONDS=0`` and no live budget: what a view
+    cost before the snapshots, and what it costs on an instance cheap enough to compute without a snapshot); then,
+    after ``lawreq stats rebuild``, as served from the scheduler's snapshots (the steady state); then with every
+    snapshot too old (``*_scheduler_behind``: the scheduler down), where the default ``STATISTICS_LIVE_BUDGET_MS``
+    makes the page show the old snapshot rather than scan. The rebuild's time is what the scheduler pays per
+    refresh."""
     from lawreq.board.snapshots import refresh
 
     officer, admin = app.test_client(), app.test_client()
@@ -281,13 +284,15 @@ def statistics_pages(app: Flask, ids: dict[str, int], args) -> None:
             _, p95 = measure(f"statistics, {who}, {days} days{suffix.replace('_', ', ')}",
                              lambda i, c=client, d=days: _ok(c.get(f"/board/statistics?days={d}")), n)
             label = "12m" if days == 365 else "5y"
+            if suffix == "_live":  # the cost avoided, reported: no national-scale view is served this way now
+                target = None
             result(f"statistics_{who}_{label}{suffix}_p95", p95, "ms", board_p95,
                    f"p95<={target}ms" if target else "report", target is None or p95 <= target)
 
-    max_age = app.config["STATISTICS_MAX_AGE_SECONDS"]
-    app.config["STATISTICS_MAX_AGE_SECONDS"] = 0
+    max_age, budget = app.config["STATISTICS_MAX_AGE_SECONDS"], app.config["STATISTICS_LIVE_BUDGET_MS"]
+    app.config["STATISTICS_MAX_AGE_SECONDS"], app.config["STATISTICS_LIVE_BUDGET_MS"] = 0, 10**9
     run("_live")
-    app.config["STATISTICS_MAX_AGE_SECONDS"] = max_age
+    app.config["STATISTICS_MAX_AGE_SECONDS"], app.config["STATISTICS_LIVE_BUDGET_MS"] = max_age, budget
     with app.app_context():
         started = time.perf_counter()
         summary = refresh(db.session, utcnow(), timedelta(0))
@@ -297,6 +302,9 @@ def statistics_pages(app: Flask, ids: dict[str, int], args) -> None:
     result("statistics_rebuild", rebuild_ms, "ms", board_p95, "report (scheduler, every STATISTICS_REFRESH_SECONDS)",
            True)
     run("")
+    app.config["STATISTICS_MAX_AGE_SECONDS"] = 0
+    run("_scheduler_behind")
+    app.config["STATISTICS_MAX_AGE_SECONDS"] = max_age
 
 
 # --- over HTTP ---------------------------------------------------------------------------------------------------

@@ -177,7 +177,9 @@ class _Pen:
             if self.font is None or font.color != self.font.color:
                 text.setFillColor(font.color)
             self.font = font
-        text.textOut(line)
+        # _textOut writes what textOut writes but skips measuring the line: every line sets its own origin, so
+        # the cursor advance textOut computes is never read
+        text._textOut(line)
 
     def flush(self) -> None:
         self.canv.drawText(self.text)

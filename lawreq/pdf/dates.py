@@ -9,8 +9,8 @@ print as the law states them ("10 days from receipt") until the document is sent
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
-from functools import cache
+from datetime import date, datetime, time, timezone
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +37,18 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+@lru_cache(maxsize=2048)
+def _long_date(day: date, lang: str) -> str:
+    """Babel's long date: a CLDR pattern walk per call, and an identifier table repeats the same few days."""
+    return format_date(day, "long", locale=_locale(lang))
+
+
+@lru_cache(maxsize=2048)
+def _clock(hour: int, minute: int, lang: str) -> str:
+    """Hours and minutes in the language's digits; only those two fields reach the "HH:mm" pattern."""
+    return format_time(time(hour, minute), "HH:mm", locale=_locale(lang))
+
+
 def _offset(moment: datetime) -> str:
     delta = moment.utcoffset()
     minutes = int(delta.total_seconds() // 60) if delta else 0
@@ -50,10 +62,10 @@ def format_moment(raw: Any, lang: str, zone: str = "UTC") -> str:
     if isinstance(raw, datetime):
         moment = raw
     elif isinstance(raw, date):
-        return format_date(raw, "long", locale=_locale(lang))
+        return _long_date(raw, lang)
     elif isinstance(raw, str) and _DATE.match(raw.strip()):
         try:
-            return format_date(date.fromisoformat(raw.strip()), "long", locale=_locale(lang))
+            return _long_date(date.fromisoformat(raw.strip()), lang)
         except ValueError:
             return raw
     elif isinstance(raw, str) and _MOMENT.match(raw.strip()):
@@ -67,8 +79,8 @@ def format_moment(raw: Any, lang: str, zone: str = "UTC") -> str:
         moment = moment.replace(tzinfo=timezone.utc)
     tz = _zone(zone)
     local = moment.astimezone(tz)
-    day = format_date(local.date(), "long", locale=_locale(lang))
-    clock = format_time(local.time(), "HH:mm", locale=_locale(lang))
+    day = _long_date(local.date(), lang)
+    clock = _clock(local.hour, local.minute, lang)
     return f"{day}, {clock} ({_offset(local)}, {tz.key})"
 
 

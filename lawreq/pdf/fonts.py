@@ -7,6 +7,10 @@ when the operating system's font packages do.
 Embedding a subset means building a small TrueType file from the glyphs a document used and deflating it: about a
 millisecond per face per document, and the same glyphs come back in every certificate because the labels are fixed.
 Both steps are pure functions of the glyph list, so they are memoised per face; the bytes written are identical.
+
+Every string drawn is first mapped to subset codes (``TTFont.splitString``), a Python loop per character that was
+the largest single cost of a page. After the first lines of a document nearly every character already has its
+code, so :class:`DejaVu` maps those strings in one C-level pass and leaves the rest to reportlab's loop.
 """
 
 from __future__ import annotations
@@ -62,11 +66,30 @@ def _memoise_subsets(font: TTFont) -> None:
     face.addSubsetObjects = add_subset_objects
 
 
+class DejaVu(TTFont):
+    """A TrueType face whose ``splitString`` takes a fast path when every character already has a subset code in
+    this document; the result is exactly what reportlab's loop returns (which still assigns new codes)."""
+
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str):
+            try:
+                codes = list(map(state.assignments.__getitem__, map(ord, text)))
+            except KeyError:  # a new character (or a no-break space, which reportlab maps to a space)
+                pass
+            else:
+                if not codes:
+                    return []
+                if max(codes) < 256:  # all in the first subset: the common case
+                    return [(0, bytes(codes))]
+        return super().splitString(text, doc, encoding)
+
+
 @cache
 def register_fonts() -> str:
     """Register the family (so ``<b>``/``<i>`` work) and return the regular face's name."""
     for name in (REGULAR, BOLD, OBLIQUE, BOLD_OBLIQUE):
-        font = TTFont(name, str(FONT_DIR / f"{name}.ttf"))
+        font = DejaVu(name, str(FONT_DIR / f"{name}.ttf"))
         _memoise_subsets(font)
         pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=OBLIQUE, boldItalic=BOLD_OBLIQUE)

@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
 from lawreq.pdf.blocks import (
     Block,
@@ -34,7 +34,7 @@ from lawreq.pdf.blocks import (
     Ticks,
     Title,
 )
-from lawreq.pdf.flowables import Cell, FieldGrid, Font, Item, Lines, Run, plain_lines
+from lawreq.pdf.flowables import Cell, FieldGrid, Font, Item, Lines, RowTable, Run, plain_lines
 from lawreq.pdf.fonts import BOLD, BOLD_OBLIQUE, OBLIQUE, REGULAR, register_fonts
 from lawreq.pdf.text import clean, markup, paragraphs
 
@@ -53,6 +53,7 @@ VALUE_FONT = Font(REGULAR, 9, 11.5, INK)
 TICK_FONTS = (Font(REGULAR, 9, 11.5, INK), Font(OBLIQUE, 9, 11.5, INK))
 SECTION_FONTS = (Font(BOLD, 10, 13, INK), Font(BOLD_OBLIQUE, 10, 13, INK))
 DETAIL_FONT = Font(BOLD, 9, 11.5, INK)
+CELL_FONTS = (Font(BOLD, 8, 10, INK), Font(REGULAR, 8, 10, INK))  # header and body of a Rows table
 FLAG_FONT = Font(OBLIQUE, 7.5, 9, colors.HexColor("#a50e0e"))
 FREE_INDENT = 6
 TICK_INDENT = 12
@@ -241,15 +242,13 @@ class Layout:
             body.append(para(markup(self.flag), self.s.flag))
         return [KeepTogether([head, body[0]]), *body[1:]]
 
-    def rows(self, block: Rows) -> Table:
+    def rows(self, block: Rows) -> RowTable:
         width = CONTENT_WIDTH / len(block.headers)
-        head = [_table_cell(self.label_cell(h, self.s.cell_head, width)) for h in block.headers]
-        body = [[_table_cell(self.cell(cell, self.s.cell, width)) for cell in row] for row in block.rows]
+        head = [self.label_cell(h, self.s.cell_head, width) for h in block.headers]
+        body = [[self.cell(cell, self.s.cell, width) for cell in row] for row in block.rows]
         if not body:
             body = [[FILL for _ in block.headers]]
-        table = Table([head, *body], repeatRows=1, hAlign="LEFT", colWidths=[width] * len(block.headers))
-        table.setStyle(_ROWS_STYLE)
-        return table
+        return RowTable(head, body, [width] * len(block.headers), CELL_FONTS, grid=GRID, shade=SHADE)
 
     def signature(self, block: Signature) -> Flowable:
         table = self.field_table(block.fields)
@@ -265,11 +264,6 @@ class Layout:
 FIELD_WIDTHS = (CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62)
 
 
-def _table_cell(cell: str | tuple[str, ...] | Paragraph) -> str | Paragraph:
-    """A reportlab Table draws a string's lines itself but reads a tuple as flowables."""
-    return "\n".join(cell) if isinstance(cell, tuple) else cell
-
-
 @cache
 def _indented(style: ParagraphStyle, offset: float) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}+{offset:g}", style, leftIndent=style.leftIndent + offset)
@@ -278,16 +272,6 @@ def _indented(style: ParagraphStyle, offset: float) -> ParagraphStyle:
 def _grid(rows: Sequence[tuple[Cell, Cell]], min_height: float = 0) -> FieldGrid:
     return FieldGrid(rows, FIELD_WIDTHS, (LABEL_FONTS[0], VALUE_FONT), grid=GRID, label_shade=LABEL_SHADE,
                      min_height=min_height)
-
-_ROWS_STYLE = TableStyle(
-    [
-        ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 8, 10),
-        ("FONT", (0, 1), (-1, -1), "DejaVuSans", 8, 10),
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-)
 
 
 class NumberedCanvas(Canvas):

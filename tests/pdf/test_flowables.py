@@ -10,7 +10,7 @@ import pypdf
 from reportlab.platypus import SimpleDocTemplate
 
 from lawreq.pdf import render
-from lawreq.pdf.blocks import Field, Label, Section, Tick, Ticks
+from lawreq.pdf.blocks import Field, Label, Rows, Section, Tick, Ticks
 from lawreq.pdf.fonts import REGULAR, register_fonts
 from lawreq.pdf.layout import Layout
 from tests.pdf.conftest import page_texts, pdf_text
@@ -96,3 +96,18 @@ def test_unbreakable_values_fall_back_to_paragraphs_and_keep_every_character(req
     text = pdf_text(render("epoc", request_data))
     squeezed = text.replace(" ", "")
     assert squeezed.count(token) >= 2  # wrapped by Paragraph, but nothing dropped
+
+
+def test_a_rows_table_over_many_pages_repeats_its_header_and_keeps_every_row_once_in_order():
+    long = "a long explanation that wraps " * 6
+    rows = tuple((f"kind-{n:03d}", f"value-{n:03d}", long if n % 9 == 0 else "-") for n in range(240))
+    pdf = build([Section(Label("SECTION Z: rows")), Rows((Label("Kind"), Label("Value"), Label("Note")), rows)])
+    pages = page_texts(pdf)
+    assert len(pages) >= 4
+    assert all(page.count("Kind Value Note") == 1 for page in pages), "the header row starts every page"
+    text = pdf_text(pdf)
+    positions = [text.index(f"value-{n:03d}") for n in range(240)]
+    assert positions == sorted(positions)
+    assert all(text.count(f"kind-{n:03d}") == 1 for n in range(240)), "a split must not repeat or drop a row"
+    for page in pages:  # a page never ends on a bare header
+        assert re.search(r"Kind Value Note kind-\d{3}", page)

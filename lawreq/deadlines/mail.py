@@ -304,7 +304,7 @@ def _sender_header(sender: str) -> tuple[str, str]:
     name, address = parseaddr(sender)
     if sender.isascii() and sender.isprintable():
         return sender, address
-    return formataddr((name, address), charset="utf-8").replace("\n", "\r\n"), address
+    return mime.Encoded(formataddr((name, address), charset="utf-8")), address
 
 
 def _build_with_email_package(digest: Digest, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:

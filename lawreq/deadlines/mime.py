@@ -39,7 +39,9 @@ def alternative(headers: Iterable[tuple[str, str]], text: str, html: str) -> byt
     for subtype, body in (("plain", text), ("html", html)):
         out.append(f'--{boundary}\r\nContent-Type: text/{subtype}; charset="utf-8"\r\n'
                    f"Content-Transfer-Encoding: quoted-printable\r\n\r\n".encode("ascii"))
-        out.append(quoted_printable(body))
+        # the CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1): one more, or the body's last
+        # line break would be lost
+        out.append(quoted_printable(body) + b"\r\n")
     out.append(f"--{boundary}--\r\n".encode("ascii"))
     return b"".join(out)
 
@@ -51,8 +53,17 @@ def quoted_printable(body: str) -> bytes:
     return encoded if encoded.endswith(b"\r\n") else encoded + b"\r\n"
 
 
+class Encoded(str):
+    """A header value already in wire form (ASCII, RFC 2047 words where needed: an address header whose display
+    name ``email.utils.formataddr`` encoded, since the address itself must never go into an encoded word)."""
+
+
 def header(name: str, value: str) -> str:
     """One header field, folded, without its final CRLF."""
+    if isinstance(value, Encoded):
+        if not value.isascii() or "\r" in value or "\n" in value:
+            raise ValueError(f"{name}: an encoded header value must be one line of ASCII")
+        return _fold(name, value) or f"{name}: {value}"
     if _plain(value):
         folded = _fold(name, value)
         if folded is not None:

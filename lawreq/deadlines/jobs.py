@@ -80,8 +80,11 @@ def sweep_due_reminders(db_factory: Callable[[], Session], now: datetime, sender
         deliveries = _claim(db_factory, now, token, batch, lease)
         result += SweepResult(claimed=len(deliveries))
         sent = _SentLog(db_factory, now, token, lease)
-        for digest in group(deliveries):
-            result += _deliver(db_factory, now, token, digest, sender, max_attempts, sent)
+        try:
+            for digest in group(deliveries):
+                result += _deliver(db_factory, now, token, digest, sender, max_attempts, sent)
+        finally:
+            sent.close()
         if len(deliveries) < batch:
             return result
 
@@ -151,43 +154,111 @@ def group(deliveries: list[Delivery]) -> list[Digest]:
 
 
 class _SentLog:
-    """Records each e-mail the server accepted as sent before the next one goes out, and renews the lease on what
-    this sweeper still holds, so a batch delivered to a slow server never outlives its claim (another sweeper
-    would take it back and send it again).
+    """Records each e-mail the server accepted as sent before the next one can be accepted, and renews the lease
+    on what this sweeper still holds, so a batch delivered to a slow server never outlives its claim (another
+    sweeper would take it back and send it again).
 
     Each record is its own short transaction, so a sweeper killed at any point re-sends at most the one message
-    in flight. What makes that affordable at a mail server's pace is the commit: on PostgreSQL it does not wait
-    for the WAL to reach the disk (``synchronous_commit = off``, for these transactions only). A killed sweeper
-    loses nothing by that, since the server keeps the commit; only a crash of the database server itself could
-    forget the last few hundred milliseconds of "sent" marks, and those messages would then go out once more
-    under the same deterministic Message-ID.
+    in flight. A sender that says so (``overlaps_records``, :class:`lawreq.deadlines.mail.SmtpSender`) gets
+    :meth:`flush` as its ``ready`` callback: the record of message k is then committed once the first command of
+    message k+1 is on the wire, while the server works on it, and before k+1 can be accepted; any other sender's
+    message is recorded at once.
+
+    What makes a commit per message affordable at a mail server's pace:
+
+    * one connection of its own for the whole sweep, not a Session and a pool checkout per record;
+    * on PostgreSQL that connection is in autocommit mode (one statement, one round trip: no BEGIN, no COMMIT)
+      and does not wait for the WAL to reach the disk (``synchronous_commit = off``, set for this connection only
+      and reset before it goes back to the pool). A killed sweeper loses nothing by that: the commit is done once
+      the server has answered, and the server keeps it whatever happens to the client. Only a crash of the
+      database server itself could forget the last few hundred milliseconds of "sent" marks, and those messages
+      would then go out once more under the same deterministic Message-ID;
+    * on SQLite each record is still a ``BEGIN IMMEDIATE`` transaction (the engine's ``begin`` hook), so the
+      write lock is taken up front and released at once.
+
+    A session bound to a connection rather than an engine (the test suite's outer transaction) gets a
+    :func:`_transaction` per record, as before.
     """
 
     def __init__(self, db_factory: Callable[[], Session], now: datetime, token: str, lease: timedelta) -> None:
         self.db_factory, self.now, self.token, self.lease = db_factory, now, token, lease
         self.started = self.renewed = time.monotonic()
+        self._pending: tuple[int, ...] = ()
+        self._conn: Connection | None = None
+        self._opened = False
 
-    def add(self, digest: Digest) -> None:
-        self._record(digest.reminder_ids)
+    def add(self, digest: Digest, *, defer: bool = False) -> None:
+        """Record ``digest`` as sent; with ``defer``, at the next :meth:`flush` (at the latest before the next
+        message can be accepted)."""
+        self._pending += digest.reminder_ids
+        if not defer:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the pending record, if any (idempotent: the sender's ``ready`` and the sweep both call it)."""
+        if self._pending:
+            self._record(self._pending)
+            self._pending = ()
 
     def renew_if_due(self) -> None:
         """Renew the lease once half of it has passed since the last renewal (a slow server, few messages)."""
         if time.monotonic() - self.renewed >= self.lease.total_seconds() / 2:
+            self.flush()
             self._record(())
+
+    def close(self) -> None:
+        """Commit what is pending and give the connection back (its session settings reset)."""
+        try:
+            self.flush()
+        finally:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                try:
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("RESET synchronous_commit")
+                finally:
+                    conn.close()
 
     def _record(self, ids: tuple[int, ...]) -> None:
         mine = and_(Reminder.claimed_by == self.token, Reminder.status == "sending")
-        renew = time.monotonic() - self.renewed >= self.lease.total_seconds() / 4
-        with _transaction(self.db_factory) as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            if ids:
-                conn.execute(update(Reminder).where(mine, Reminder.id.in_(ids))
-                             .values(status="sent", sent_at=self.now, last_error=None))
-            if renew or not ids:
-                elapsed = timedelta(seconds=time.monotonic() - self.started)
-                conn.execute(update(Reminder).where(mine).values(claimed_until=self.now + elapsed + self.lease))
-                self.renewed = time.monotonic()
+        renew = not ids or time.monotonic() - self.renewed >= self.lease.total_seconds() / 4
+        statements = []
+        if ids:
+            statements.append(update(Reminder).where(mine, Reminder.id.in_(ids))
+                              .values(status="sent", sent_at=self.now, last_error=None))
+        if renew:
+            elapsed = timedelta(seconds=time.monotonic() - self.started)
+            statements.append(update(Reminder).where(mine).values(claimed_until=self.now + elapsed + self.lease))
+        conn = self._connection()
+        if conn is None:
+            with _transaction(self.db_factory) as tx:
+                if tx.dialect.name == "postgresql":
+                    tx.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                for statement in statements:
+                    tx.execute(statement)
+        elif conn.dialect.name == "postgresql":  # autocommit: each statement is its own transaction
+            for statement in statements:
+                conn.execute(statement)
+        else:
+            with conn.begin():
+                for statement in statements:
+                    conn.execute(statement)
+        if renew:
+            self.renewed = time.monotonic()
+
+    def _connection(self) -> Connection | None:
+        """The sweep's own connection, opened on first use; None when the session is bound to a connection."""
+        if not self._opened:
+            self._opened = True
+            db = self.db_factory()
+            bind = db.get_bind()
+            if isinstance(bind, Engine):
+                conn = bind.connect()
+                if conn.dialect.name == "postgresql":
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                    conn.exec_driver_sql("SET synchronous_commit TO OFF")
+                self._conn = conn
+        return self._conn
 
 
 def _mine(digest: Digest, token: str):
@@ -197,6 +268,9 @@ def _mine(digest: Digest, token: str):
 def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, digest: Digest,
              sender: Sender | None, max_attempts: int, sent: _SentLog) -> SweepResult:
     n = len(digest.items)
+    overlaps = digest.channel == "email" and getattr(sender, "overlaps_records", False)
+    if not overlaps:
+        sent.flush()
     if digest.channel == "in_app":
         with _transaction(db_factory) as conn:
             if conn.execute(update(Reminder).where(_mine(digest, token))
@@ -208,15 +282,20 @@ def _deliver(db_factory: Callable[[], Session], now: datetime, token: str, diges
         return _skip(db_factory, now, token, digest)
     sent.renew_if_due()
     try:
-        sender(digest)
+        if overlaps:
+            sender(digest, ready=sent.flush)  # type: ignore[call-arg]
+        else:
+            sender(digest)
     except PermanentDeliveryError as exc:
+        sent.flush()  # the message before was delivered whatever became of this one; a database error ends the sweep
         log.warning("reminders %s refused for good: %s", digest.reminder_ids, exc)
         _give_up(db_factory, now, token, digest, "failed", str(exc))
         return SweepResult(failed=n)
     except Exception as exc:  # noqa: BLE001 - any other failure is temporary: retry, never block the others
+        sent.flush()
         log.warning("reminders %s not delivered (will retry): %r", digest.reminder_ids, exc)
         return _retry(db_factory, now, token, digest, repr(exc), max_attempts)
-    sent.add(digest)
+    sent.add(digest, defer=overlaps)
     return SweepResult(sent=n)
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import smtplib
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +28,11 @@ from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lawreq.catalogues import TRANSLATIONS
+from lawreq.deadlines import mime
 from lawreq.core.text import N_
+
+#: RFC 5321 §4.5.2 transparency: a line of the message that starts with "." gets another one.
+_DOT_AT_LINE_START = re.compile(rb"^\.", re.MULTILINE)
 
 #: ``Reminder.last_error`` of an e-mail reminder on an instance without SMTP (status ``skipped``, nobody alerted).
 SKIPPED_NO_SMTP = "skipped: SMTP not configured"
@@ -237,27 +243,83 @@ class SmtpSettings:
                    templates_dir=config["TEMPLATES_DIR"])
 
 
-def build_message(digest: Digest | Delivery, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
-    """The reminders of one digest as one multipart plain-text + HTML message, in the recipient's language."""
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready for the wire: the SMTP envelope and the bytes of the message (CRLF, 7-bit)."""
+
+    envelope_from: str
+    recipients: tuple[str, ...]
+    data: bytes
+
+
+def render_message(digest: Digest | Delivery, *, sender: str, base_url: str, templates_dir: str) -> Outgoing:
+    """The reminders of one digest as one multipart plain-text + HTML message, in the recipient's language,
+    written straight to bytes by :func:`lawreq.deadlines.mime.alternative` (a tenth of the ``email`` package's
+    cost; :func:`build_message` parses the same bytes back for whoever wants an object)."""
     if isinstance(digest, Delivery):
         digest = Digest((digest,))
-    env = _environment(templates_dir, digest.locale)
+    text, html = _render_bodies(digest, base_url, templates_dir)
+    from_header, envelope_from = _sender_header(sender)
+    headers = [("Subject", digest.subject), ("From", from_header), ("To", digest.email),
+               ("Message-ID", digest.message_id),
+               # Which reminder rows this one message delivers (internal ids, nothing about the case): lets an
+               # operator, and the production smoke test, check that every reminder arrived exactly once although
+               # several share a mail.
+               ("X-Lawreq-Reminders", ",".join(str(i) for i in sorted(digest.reminder_ids))),
+               ("Date", format_datetime(min(d.due_at for d in digest.items))),
+               ("Auto-Submitted", "auto-generated")]
+    return Outgoing(envelope_from, (digest.email,), mime.alternative(headers, text, html))
+
+
+def build_message(digest: Digest | Delivery, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
+    """The message of :func:`render_message` as an :class:`EmailMessage` (tests, previews); an address that is not
+    ASCII (which needs SMTPUTF8) is left to the ``email`` package, as :class:`SmtpSender` does."""
+    if isinstance(digest, Delivery):
+        digest = Digest((digest,))
+    if not _ascii_addresses(sender, digest.email):
+        return _build_with_email_package(digest, sender=sender, base_url=base_url, templates_dir=templates_dir)
+    raw = render_message(digest, sender=sender, base_url=base_url, templates_dir=templates_dir).data
+    msg = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def _render_bodies(digest: Digest, base_url: str, templates_dir: str) -> tuple[str, str]:
     base = base_url.rstrip("/")
     shown = digest.shown
     context = {"digest": digest, "d": shown[0], "link": f"{base}/requests/{shown[0].request_id}",
                "items": [(d, f"{base}/requests/{d.request_id}") for d in shown], "lang": digest.locale}
+    env = _environment(templates_dir, digest.locale)
+    return (env.get_template("emails/reminder.txt").render(context),
+            env.get_template("emails/reminder.html").render(context))
+
+
+def _ascii_addresses(sender: str, recipient: str) -> bool:
+    return parseaddr(sender)[1].isascii() and recipient.isascii()
+
+
+@functools.lru_cache(maxsize=16)
+def _sender_header(sender: str) -> tuple[str, str]:
+    """The From header (a display name that is not ASCII as an encoded word) and the envelope sender address."""
+    name, address = parseaddr(sender)
+    if sender.isascii() and sender.isprintable():
+        return sender, address
+    return mime.Encoded(formataddr((name, address), charset="utf-8")), address
+
+
+def _build_with_email_package(digest: Digest, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
+    """The same message through the ``email`` package: only for addresses that are not ASCII."""
+    text, html = _render_bodies(digest, base_url, templates_dir)
     msg = EmailMessage()
     msg["Subject"] = digest.subject
     msg["From"] = sender
     msg["To"] = digest.email
     msg["Message-ID"] = digest.message_id
-    # Which reminder rows this one message delivers (internal ids, nothing about the case): lets an operator, and
-    # the production smoke test, check that every reminder arrived exactly once although several share a mail.
     msg["X-Lawreq-Reminders"] = ",".join(str(i) for i in sorted(digest.reminder_ids))
     msg["Date"] = format_datetime(min(d.due_at for d in digest.items))
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(env.get_template("emails/reminder.txt").render(context))
-    msg.add_alternative(env.get_template("emails/reminder.html").render(context), subtype="html")
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
     return msg
 
 
@@ -287,19 +349,38 @@ class SmtpSender:
     connection is dropped and the next message opens a new one, so one bad exchange never poisons the rest; an
     idle connection is checked with NOOP before reuse, since relays close idle sessions. ``close()`` ends the
     session; the scheduler calls it after each sweep.
+
+    When the server advertises ESMTP PIPELINING (RFC 2920), MAIL, RCPT and DATA go out in one write and their
+    replies are read together: one round trip instead of three. Without it (aiosmtpd, for one, does not advertise
+    it) every command waits for its reply, as RFC 5321 requires. Either way a refusal is classified as
+    ``smtplib.sendmail`` does (:meth:`_envelope`), so :meth:`deliver` treats both alike.
+
+    ``ready``, when the sweep passes it, is called once the first command of this message is on its way and
+    before the message can be accepted: the sweep commits there its record of the message before (see
+    :class:`lawreq.deadlines.jobs._SentLog`), so that commit overlaps the server's work on this envelope, and
+    still no message is accepted while an earlier accepted one is unrecorded.
     """
 
     #: Seconds a connection may sit unused before it is checked (NOOP) rather than trusted.
     IDLE_CHECK = 10.0
+    #: Takes ``ready`` (see above): the reminder sweep may defer its record of a message to the next one.
+    overlaps_records = True
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self._conn: smtplib.SMTP | None = None
         self._used_at = 0.0
 
-    def __call__(self, digest: Digest | Delivery) -> None:
+    def __call__(self, digest: Digest | Delivery, *, ready: Callable[[], None] | None = None) -> None:
         s = self.settings
-        self.deliver(build_message(digest, sender=s.sender, base_url=s.base_url, templates_dir=s.templates_dir))
+        recipient = digest.email
+        if not _ascii_addresses(s.sender, recipient):
+            if ready is not None:
+                ready()
+            self.deliver(build_message(digest, sender=s.sender, base_url=s.base_url, templates_dir=s.templates_dir))
+            return
+        self.deliver(render_message(digest, sender=s.sender, base_url=s.base_url, templates_dir=s.templates_dir),
+                     ready=ready)
 
     def handoff(self, mail: HandoffMail) -> None:
         """Send one workflow hand-off (the sender the hand-off sweep uses)."""
@@ -307,14 +388,18 @@ class SmtpSender:
         self.deliver(build_handoff_message(mail, sender=s.sender, base_url=s.base_url,
                                            templates_dir=s.templates_dir))
 
-    def deliver(self, msg: EmailMessage) -> None:
+    def deliver(self, msg: EmailMessage | Outgoing, *, ready: Callable[[], None] | None = None) -> None:
         """Send, classifying a refusal that retrying cannot fix as :class:`PermanentDeliveryError`."""
+        to = msg["To"] if isinstance(msg, EmailMessage) else ", ".join(msg.recipients)
         try:
-            self._connection().send_message(msg)
+            if isinstance(msg, EmailMessage):
+                self._connection().send_message(msg)
+            else:
+                self._send(self._connection(), msg, ready)
             self._used_at = time.monotonic()
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
-            raise PermanentDeliveryError(f"recipient {msg['To']} refused: {exc.recipients}") from exc
+            raise PermanentDeliveryError(f"recipient {to} refused: {exc.recipients}") from exc
         except smtplib.SMTPResponseException as exc:
             self._reset()
             if 500 <= exc.smtp_code < 600:
@@ -323,6 +408,69 @@ class SmtpSender:
         except BaseException:
             self.close(quit=False)
             raise
+
+    def _send(self, conn: smtplib.SMTP, msg: Outgoing, ready: Callable[[], None] | None) -> None:
+        """One mail transaction, raising what ``smtplib.SMTP.sendmail`` raises, after the same RSET or close."""
+        conn.ehlo_or_helo_if_needed()
+        size = f" SIZE={len(msg.data)}" if conn.does_esmtp and conn.has_extn("size") else ""
+        mail = f"MAIL FROM:{smtplib.quoteaddr(msg.envelope_from)}{size}\r\n"
+        rcpts = [f"RCPT TO:{smtplib.quoteaddr(r)}\r\n" for r in msg.recipients]
+        pipelining = conn.does_esmtp and conn.has_extn("pipelining")
+        conn.send((mail + "".join(rcpts) + "DATA\r\n") if pipelining else mail)
+        if ready is not None:
+            ready()
+        code, resp = conn.getreply()
+        if code != 250:
+            if pipelining and code != 421:
+                self._drain(conn, len(rcpts))
+            self._abort(conn, code)
+            raise smtplib.SMTPSenderRefused(code, resp, msg.envelope_from)
+        refused: dict[str, tuple[int, bytes]] = {}
+        for recipient, command in zip(msg.recipients, rcpts, strict=True):
+            if not pipelining:
+                conn.send(command)
+            code, resp = conn.getreply()
+            if code not in (250, 251):
+                refused[recipient] = (code, resp)
+            if code == 421:
+                conn.close()
+                raise smtplib.SMTPRecipientsRefused(refused)
+        if not pipelining:
+            if len(refused) == len(rcpts):
+                _rset(conn)
+                raise smtplib.SMTPRecipientsRefused(refused)
+            conn.send("DATA\r\n")
+        code, resp = conn.getreply()
+        if pipelining and len(refused) == len(rcpts):  # the server answered DATA too (RFC 2920 §3.1): 554 or 503
+            if code == 354:
+                conn.send(b".\r\n")
+                conn.getreply()
+            _rset(conn)
+            raise smtplib.SMTPRecipientsRefused(refused)
+        if code != 354:
+            raise smtplib.SMTPDataError(code, resp)
+        conn.send(_DOT_AT_LINE_START.sub(b"..", msg.data) + b".\r\n")  # data ends in CRLF (mime.alternative)
+        code, resp = conn.getreply()
+        if code != 250:
+            self._abort(conn, code)
+            raise smtplib.SMTPDataError(code, resp)
+
+    @staticmethod
+    def _drain(conn: smtplib.SMTP, rcpts: int) -> None:
+        """Read the replies to the pipelined RCPTs and DATA after a refused MAIL, so RSET gets its own reply."""
+        for _ in range(rcpts + 1):
+            code, _resp = conn.getreply()
+            if code == 354:  # a server that took DATA without a sender: end the empty message
+                conn.send(b".\r\n")
+                conn.getreply()
+
+    @staticmethod
+    def _abort(conn: smtplib.SMTP, code: int) -> None:
+        """As ``sendmail``: the server is going away (421), so close; else RSET the failed transaction."""
+        if code == 421:
+            conn.close()
+        else:
+            _rset(conn)
 
     def close(self, *, quit: bool = True) -> None:
         """End the SMTP session (QUIT unless the connection is already broken)."""
@@ -382,6 +530,15 @@ class SmtpSender:
         return conn
 
 
+def _rset(conn: smtplib.SMTP) -> None:
+    """RSET, ignoring a server that has gone meanwhile (``smtplib``'s own ``_rset``): the refusal that led here is
+    what the caller must see."""
+    try:
+        conn.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
+
+
 _ENVIRONMENTS: dict[str, Environment] = {}
 
 
@@ -391,7 +548,10 @@ def _environment(templates_dir: str, locale: str = "en") -> Environment:
         env = Environment(
             loader=FileSystemLoader(str(Path(templates_dir))),
             autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-            keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+            keep_trailing_newline=True, extensions=["jinja2.ext.i18n"],
+            # a sweep renders two templates per message: no stat() of the files each time (a changed mail template
+            # is picked up when the scheduler restarts)
+            auto_reload=False)
         env.install_gettext_translations(catalogue(locale), newstyle=True)
         _ENVIRONMENTS[key] = env
     return _ENVIRONMENTS[key]

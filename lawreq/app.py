@@ -89,10 +89,11 @@ def register_signing(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from lawreq.auth.sessions import current
     from lawreq.extensions import babel, csrf, login_manager
-    from lawreq.i18n import select_locale
+    from lawreq.i18n import install_jinja_gettext, select_locale
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_jinja_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in."

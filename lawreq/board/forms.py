@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
+from flask_babel import get_locale
+from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from lawreq.board.queries import MAX_PAGE, SORTS, STATE_GROUPS, BoardFilters
@@ -24,6 +25,28 @@ def _known(what: str) -> Any:
         if field.data and field.data not in {c.value for c in field.choices}:
             raise ValidationError(f"Unknown {what} {field.data!r}: pick one from the list.")
     return check
+
+
+#: The option lists of the state, provider, country and route filters.
+FilterChoices = tuple[list[SelectChoice], list[SelectChoice], list[SelectChoice], list[SelectChoice]]
+
+
+def filter_choices(rules: Any) -> FilterChoices:
+    """The filters' options in the request's locale. They depend on nothing but the rules (loaded once, never
+    changed while the process runs) and the locale, which orders the countries by their translated names; the
+    state labels stay lazy (translated when shown). Building them costs a few hundred name look-ups and four
+    sorts, so the board keeps them per locale (``views._form``) and never changes them once built."""
+    return (
+        choices([("", _l("Any state")), ("open", _l("Open")), ("closed", _l("Closed")),
+                 *((s, STATE_LABELS[s]) for s in STATES)]),
+        choices([("", _l("Any provider")), *sorted(
+            ((p.id, p.name) for p in rules.providers.values()), key=lambda pair: pair[1].casefold())]),
+        choices([("", _l("Any country")), *sorted(
+            ((c.code, f"{country_name(c.code)} ({c.code})") for c in rules.countries.values()),
+            key=lambda pair: pair[1])]),
+        choices([("", _l("Any route")), *sorted(
+            ((r.id, r.title) for r in rules.routes), key=lambda pair: pair[1].casefold())]),
+    )
 
 
 class BoardFilterForm(Form):
@@ -44,16 +67,18 @@ class BoardFilterForm(Form):
     page = IntegerField(_l("Page"), validators=[
         Optional(), NumberRange(min=1, max=MAX_PAGE, message=_l("Page: between 1 and %(max)s; narrow the filters to see older requests.", max=MAX_PAGE))])
 
-    def __init__(self, formdata: Any, *, rules: Any) -> None:
+    def __init__(self, formdata: Any, *, rules: Any, cache: dict[str, FilterChoices] | None = None) -> None:
+        """``cache``: the lists built before in this process for the same rules, by locale (see
+        :func:`filter_choices`); None builds them afresh."""
         super().__init__(formdata)
-        self.state.choices = choices([("", _l("Any state")), ("open", _l("Open")), ("closed", _l("Closed")),
-                                      *((s, STATE_LABELS[s]) for s in STATES)])
-        self.provider.choices = choices([("", _l("Any provider")), *sorted(
-            ((p.id, p.name) for p in rules.providers.values()), key=lambda pair: pair[1].casefold())])
-        self.country.choices = choices([("", _l("Any country")), *sorted(
-            ((c.code, f"{country_name(c.code)} ({c.code})") for c in rules.countries.values()), key=lambda pair: pair[1])])
-        self.route.choices = choices([("", _l("Any route")), *sorted(
-            ((r.id, r.title) for r in rules.routes), key=lambda pair: pair[1].casefold())])
+        if cache is None:
+            built = filter_choices(rules)
+        else:
+            locale = str(get_locale())
+            built = cache.get(locale)
+            if built is None:
+                built = cache[locale] = filter_choices(rules)
+        self.state.choices, self.provider.choices, self.country.choices, self.route.choices = built
 
     def filters(self) -> BoardFilters:
         """The validated form as filters (call after ``validate()`` returned True)."""

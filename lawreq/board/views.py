@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -36,7 +36,10 @@ CHART_ROWS = 12
 
 
 def _form() -> BoardFilterForm:
-    return BoardFilterForm(request.args, rules=current_app.extensions["lawreq.rules"])
+    """The filters from the query string; the option lists are kept per locale with the app (this process's
+    rules, see ``forms.filter_choices``)."""
+    return BoardFilterForm(request.args, rules=current_app.extensions["lawreq.rules"],
+                           cache=current_app.extensions.setdefault("lawreq.board_choices", {}))
 
 
 def _quick_actions(role: str) -> dict[str, list[str]]:
@@ -48,6 +51,22 @@ def _quick_actions(role: str) -> dict[str, list[str]]:
 def _query_without(*keys: str) -> dict[str, str]:
     """The current filters minus ``keys``, for links that change one thing (sort, page) and keep the rest."""
     return {k: v for k, v in request.args.items() if k not in keys and v}
+
+
+#: A request id no real row has, put into a link once to find where a row's id goes.
+_MARKER = 2_147_483_647
+
+
+def _row_url(endpoint: str, **values: str) -> tuple[str, str]:
+    """A per-row link as (text before the id, text after it): ``url_for`` once per page instead of once per row
+    and action (~5 µs each, a hundred per page); ``prefix + str(id) + suffix`` is what ``url_for`` would give."""
+    before, after = url_for(endpoint, request_id=_MARKER, **values).split(str(_MARKER))
+    return before, after
+
+
+def _row_urls() -> dict[str, tuple[str, str]]:
+    return {"detail": _row_url("legal_requests.detail"),
+            **{action: _row_url("legal_requests.act", action=action) for action in QUICK}}
 
 
 @bp.route("")
@@ -62,7 +81,7 @@ def index():
                            quick_actions=_quick_actions(current_user.role), zone=viewer_zone().key,
                            args=_query_without("page"), sort_args=_query_without("page", "sort", "dir"),
                            providers=current_app.extensions["lawreq.rules"].providers,
-                           max_page=queries.MAX_PAGE), 200 if page else 400
+                           max_page=queries.MAX_PAGE, row_urls=_row_urls()), 200 if page else 400
 
 
 CSV_HEADER = ["reference", "case", "state", "provider", "route", "addressee_country", "emergency", "created_at_utc",

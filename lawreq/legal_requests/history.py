@@ -15,7 +15,7 @@ from statistics import median
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawreq.legal_requests.models import LegalRequest
+from lawreq.legal_requests.models import DECIDED_STATES, LegalRequest
 
 #: Fewer answered requests than this say nothing about a route.
 MIN_SAMPLES = 3
@@ -67,7 +67,8 @@ def rank(routes: list, measured: dict[str, Measured]) -> list:
     return sorted(routes, key=key)
 
 
-_DECIDED = ("fulfilled", "partially_fulfilled", "refused", "lapsed")
+#: the states ix_legal_requests_provider_decided covers: the queries below must filter on exactly these or a subset
+_DECIDED = DECIDED_STATES
 
 
 def route_figures(db: Session, *, unit_id: int, provider_id: str, route_ids: Iterable[str],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lawreq.auth.models import Unit, User
@@ -39,6 +39,12 @@ class Case(Base):
         return f"<Case {self.id} {self.reference}>"
 
 
+#: Requests the addressee has disposed of, with a sending time: what the route recommendation learns from.
+DECIDED_STATES = ("fulfilled", "partially_fulfilled", "refused", "lapsed")
+DECIDED_PREDICATE = ("sent_at IS NOT NULL AND state IN ("
+                     + ", ".join(f"'{state}'" for state in DECIDED_STATES) + ")")
+
+
 class LegalRequest(Base):
     """One request to one addressee on one route.
 
@@ -55,6 +61,11 @@ class LegalRequest(Base):
         Index("ix_legal_requests_unit_sent", "unit_id", "sent_at",
               postgresql_include=["state", "provider_id", "route_id", "addressee_country", "acknowledged_at",
                                   "closed_at"]),
+        #: The route recommendation reads a provider's latest decided requests (``history.route_figures``,
+        #: ``measured_medians``): this walks exactly those, newest first, and stops at the query's limit, instead of
+        #: visiting every request ever sent to the provider (1 M requests: 14 000 heap pages per wizard step).
+        Index("ix_legal_requests_provider_decided", "provider_id", "sent_at",
+              postgresql_where=text(DECIDED_PREDICATE), sqlite_where=text(DECIDED_PREDICATE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,24 +36,31 @@ def measured_medians(db: Session, *, unit_id: int, provider_id: str, route_ids: 
     if not ids:
         return {}
     rows = db.execute(
-        select(LegalRequest.route_id, LegalRequest.sent_at, LegalRequest.closed_at, LegalRequest.outcome)
+        select(LegalRequest.route_id, LegalRequest.sent_at, LegalRequest.closed_at, _OUTCOME_AT)
         .where(LegalRequest.unit_id == unit_id, LegalRequest.provider_id == provider_id,
                LegalRequest.route_id.in_(ids), LegalRequest.state.in_(_ANSWERED),
                LegalRequest.sent_at.is_not(None))
         .order_by(LegalRequest.sent_at.desc()).limit(recent))
     days: dict[str, list[float]] = {}
-    for route_id, sent_at, closed_at, outcome in rows:
-        answered = closed_at or _outcome_time(outcome)
+    for route_id, sent_at, closed_at, outcome_at in rows:
+        answered = closed_at or _outcome_time(outcome_at)
         if answered is not None and answered >= sent_at:
             days.setdefault(route_id, []).append((answered - sent_at).total_seconds() / 86400)
     return {rid: Measured(rid, round(median(values), 1), len(values))
             for rid, values in days.items() if len(values) >= MIN_SAMPLES}
 
 
-def _outcome_time(outcome: dict | None) -> datetime | None:
+#: The two things the figures need of a request's outcome, read by the database: decoding the whole outcome of
+#: each of 2 000 rows in Python cost a wizard step about 16 ms at national scale.
+_OUTCOME_AT = LegalRequest.outcome["at"].as_string()
+_REFUSED_BY = LegalRequest.outcome["refused_by"].as_string()
+
+
+def _outcome_time(at: str | None) -> datetime | None:
+    """The time of a recorded (partial) answer, ``outcome.at``; None when absent or not a time."""
     try:
-        moment = datetime.fromisoformat((outcome or {}).get("at") or "")
-    except ValueError:
+        moment = datetime.fromisoformat(at or "")
+    except (TypeError, ValueError):
         return None
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
@@ -83,13 +90,13 @@ def route_figures(db: Session, *, unit_id: int, provider_id: str, route_ids: Ite
         return Stats()
     rows = db.execute(
         select(LegalRequest.unit_id, LegalRequest.route_id, LegalRequest.state, LegalRequest.sent_at,
-               LegalRequest.closed_at, LegalRequest.outcome)
+               LegalRequest.closed_at, _OUTCOME_AT, _REFUSED_BY)
         .where(LegalRequest.provider_id == provider_id, LegalRequest.route_id.in_(ids),
                LegalRequest.state.in_(_DECIDED), LegalRequest.sent_at.is_not(None))
         .order_by(LegalRequest.sent_at.desc()).limit(recent))
     tallies: dict[tuple[str, str], dict[str, Any]] = {}
-    for row_unit, route_id, state, sent_at, closed_at, outcome in rows:
-        if state == "refused" and (outcome or {}).get("refused_by") == "approver":
+    for row_unit, route_id, state, sent_at, closed_at, outcome_at, refused_by in rows:
+        if state == "refused" and refused_by == "approver":
             continue
         for scope in (("unit",) if row_unit == unit_id else ()) + ("instance",):
             tally = tallies.setdefault((scope, route_id), {"sent": 0, "refused": 0, "days": []})
@@ -97,7 +104,7 @@ def route_figures(db: Session, *, unit_id: int, provider_id: str, route_ids: Ite
             if state == "refused":
                 tally["refused"] += 1
             elif state in _ANSWERED:
-                answered = closed_at or _outcome_time(outcome)
+                answered = closed_at or _outcome_time(outcome_at)
                 if answered is not None and answered >= sent_at:
                     tally["days"].append((answered - sent_at).total_seconds() / 86400)
     figures: dict[str, dict[str, RouteFigures]] = {"unit": {}, "instance": {}}

@@ -83,3 +83,15 @@ def test_preservation_routes_sit_under_the_order_they_protect(start):
     assert first_route == "eu-epoc"
     assert html.index('id="route-eu-epoc"') < html.index('id="route-eu-epoc-pr"')
     assert "Preserve first, then" in html[html.index('id="route-eu-epoc-pr"') - 300:]
+
+
+def test_our_own_approvers_refusals_do_not_count_against_the_route(start, factory, case, investigator):
+    """A refusal by the unit's own prosecutor says nothing about the provider: 14 answered of 14 decided, not 15."""
+    _history(factory, case, investigator, "eu-epoc", answered=14, days=6)
+    sent = utcnow() - timedelta(days=60)
+    factory.request(case, investigator, state="refused", provider_id="meta", route_id="eu-epoc", sent_at=sent,
+                    closed_at=sent + timedelta(days=1), outcome={"refused_by": "approver"})
+    wiz = start()
+    wiz.post("target", TARGET)
+    _, reason = _recommended(wiz.page("route").get_data(as_text=True))
+    assert "Meta Platforms answered 14 of 14 EPOC requests from this unit in a median of 6 days" in reason

@@ -15,11 +15,12 @@ from statistics import median
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawreq.legal_requests.models import DECIDED_STATES, LegalRequest
+from lawreq.legal_requests.models import ANSWERED_STATES, DECIDED_STATES, LegalRequest
 
 #: Fewer answered requests than this say nothing about a route.
 MIN_SAMPLES = 3
-_ANSWERED = ("fulfilled", "partially_fulfilled")
+#: the states ix_legal_requests_unit_provider_answered covers
+_ANSWERED = ANSWERED_STATES
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ class Case(Base):
 DECIDED_STATES = ("fulfilled", "partially_fulfilled", "refused", "lapsed")
 DECIDED_PREDICATE = ("sent_at IS NOT NULL AND state IN ("
                      + ", ".join(f"'{state}'" for state in DECIDED_STATES) + ")")
+#: Of those, the ones answered with data.
+ANSWERED_STATES = ("fulfilled", "partially_fulfilled")
+ANSWERED_PREDICATE = ("sent_at IS NOT NULL AND state IN ("
+                      + ", ".join(f"'{state}'" for state in ANSWERED_STATES) + ")")
 
 
 class LegalRequest(Base):
@@ -66,6 +70,9 @@ class LegalRequest(Base):
         #: visiting every request ever sent to the provider (1 M requests: 14 000 heap pages per wizard step).
         Index("ix_legal_requests_provider_decided", "provider_id", "sent_at",
               postgresql_where=text(DECIDED_PREDICATE), sqlite_where=text(DECIDED_PREDICATE)),
+        #: The same for one unit's answered requests ("your unit's median" on the route step).
+        Index("ix_legal_requests_unit_provider_answered", "unit_id", "provider_id", "sent_at",
+              postgresql_where=text(ANSWERED_PREDICATE), sqlite_where=text(ANSWERED_PREDICATE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 
@@ -190,6 +191,39 @@ class _Pen:
 Cell = str | tuple[str, ...] | Paragraph  # one plain line, plain lines already broken, or a wrapping Paragraph
 
 
+def _cell_height(cell: Cell, font: Font, inner_width: float) -> float:
+    """The height a cell's content needs (no padding): its plain lines at ``font``'s leading, or the Paragraph
+    wrapped to ``inner_width``."""
+    if isinstance(cell, str):
+        return font.leading
+    if isinstance(cell, tuple):
+        return font.leading * len(cell)
+    return cell.wrap(inner_width, 1e6)[1]
+
+
+def _draw_cell(canv: Canvas, pen: _Pen, cell: Cell, font: Font, x: float, top: float) -> None:
+    """Draw a cell's content with its top-left corner at (``x``, ``top``), padding already applied."""
+    if isinstance(cell, (str, tuple)):
+        baseline = top - font.size
+        for line in (cell,) if isinstance(cell, str) else cell:
+            pen.out(line, font, x, baseline)
+            baseline -= font.leading
+    else:  # flush first, so the text reads in row order when copied or extracted
+        pen.flush()
+        cell.drawOn(canv, x, top - cell.height)
+
+
+def _rows_that_fit(heights: Sequence[float], room: float, used: float = 0.0) -> int:
+    """How many of the rows, in order, fit in ``room`` below what is ``used`` already (a repeated header)."""
+    count = 0
+    for height in heights:
+        if used + height > room:
+            break
+        used += height
+        count += 1
+    return count
+
+
 class FieldGrid(Flowable):
     """Label/value rows in a ruled two-column grid with a shaded label column (what ``_FIELD_STYLE`` drew).
 
@@ -219,11 +253,7 @@ class FieldGrid(Flowable):
         self._heights: list[float] = []
 
     def _cell_height(self, cell: Cell, column: int) -> float:
-        if isinstance(cell, str):
-            return self.fonts[column].leading
-        if isinstance(cell, tuple):
-            return self.fonts[column].leading * len(cell)
-        return cell.wrap(self.widths[column] - 2 * self.PAD_X, 1e6)[1]
+        return _cell_height(cell, self.fonts[column], self.widths[column] - 2 * self.PAD_X)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         if not self._heights:
@@ -238,12 +268,7 @@ class FieldGrid(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - reportlab API
         self.wrap(availWidth, availHeight)
-        used, count = 0.0, 0
-        for height in self._heights:
-            if used + height > availHeight:
-                break
-            used += height
-            count += 1
+        count = _rows_that_fit(self._heights, availHeight)
         if count == 0 or count == len(self.rows):
             return []
         return [self._part(slice(None, count)), self._part(slice(count, None))]
@@ -262,16 +287,8 @@ class FieldGrid(Flowable):
         pen = _Pen(canv)
         top = self.height
         for row, height in zip(self.rows, self._heights):
-            for column, (cell, x) in enumerate(zip(row, (0.0, left))):
-                if isinstance(cell, (str, tuple)):
-                    font = self.fonts[column]
-                    baseline = top - self.PAD_TOP - font.size
-                    for line in (cell,) if isinstance(cell, str) else cell:
-                        pen.out(line, font, x + self.PAD_X, baseline)
-                        baseline -= font.leading
-                else:  # flush first, so the text reads in row order when copied or extracted
-                    pen.flush()
-                    cell.drawOn(canv, x + self.PAD_X, top - self.PAD_TOP - cell.height)
+            for cell, font, x in zip(row, self.fonts, (0.0, left)):
+                _draw_cell(canv, pen, cell, font, x + self.PAD_X, top - self.PAD_TOP)
             top -= height
         pen.flush()
         edges, y = [], self.height
@@ -316,15 +333,8 @@ class RowTable(Flowable):
         self._heights: list[float] = []  # the header's first, then one per row
 
     def _row_height(self, row: Sequence[Cell], font: Font) -> float:
-        tallest = 0.0
-        for cell, width in zip(row, self.widths):
-            if isinstance(cell, str):
-                height = font.leading
-            elif isinstance(cell, tuple):
-                height = font.leading * len(cell)
-            else:
-                height = cell.wrap(width - 2 * self.PAD_X, 1e6)[1]
-            tallest = max(tallest, height)
+        tallest = max((_cell_height(cell, font, width - 2 * self.PAD_X) for cell, width in zip(row, self.widths)),
+                      default=0.0)
         return tallest + 2 * self.PAD_Y
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
@@ -337,12 +347,7 @@ class RowTable(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - reportlab API
         self.wrap(availWidth, availHeight)
-        used, count = self._heights[0], 0
-        for height in self._heights[1:]:
-            if used + height > availHeight:
-                break
-            used += height
-            count += 1
+        count = _rows_that_fit(self._heights[1:], availHeight, used=self._heights[0])
         if count == 0 or count == len(self.rows):  # the header never stands alone at the foot of a page
             return []
         return [self._part(slice(None, count)), self._part(slice(count, None))]
@@ -363,14 +368,7 @@ class RowTable(Flowable):
         for (row, font), height in zip(lines, self._heights):
             x = 0.0
             for cell, width in zip(row, self.widths):
-                if isinstance(cell, (str, tuple)):
-                    baseline = top - self.PAD_Y - font.size
-                    for line in (cell,) if isinstance(cell, str) else cell:
-                        pen.out(line, font, x + self.PAD_X, baseline)
-                        baseline -= font.leading
-                else:  # flush first, so the text reads in row order when copied or extracted
-                    pen.flush()
-                    cell.drawOn(canv, x + self.PAD_X, top - self.PAD_Y - cell.height)
+                _draw_cell(canv, pen, cell, font, x + self.PAD_X, top - self.PAD_Y)
                 x += width
             top -= height
         pen.flush()

@@ -260,15 +260,19 @@ def render_message(digest: Digest | Delivery, *, sender: str, base_url: str, tem
         digest = Digest((digest,))
     text, html = _render_bodies(digest, base_url, templates_dir)
     from_header, envelope_from = _sender_header(sender)
-    headers = [("Subject", digest.subject), ("From", from_header), ("To", digest.email),
-               ("Message-ID", digest.message_id),
-               # Which reminder rows this one message delivers (internal ids, nothing about the case): lets an
-               # operator, and the production smoke test, check that every reminder arrived exactly once although
-               # several share a mail.
-               ("X-Lawreq-Reminders", ",".join(str(i) for i in sorted(digest.reminder_ids))),
-               ("Date", format_datetime(min(d.due_at for d in digest.items))),
-               ("Auto-Submitted", "auto-generated")]
-    return Outgoing(envelope_from, (digest.email,), mime.alternative(headers, text, html))
+    return Outgoing(envelope_from, (digest.email,), mime.alternative(_headers(digest, from_header), text, html))
+
+
+def _headers(digest: Digest, from_header: str) -> list[tuple[str, str]]:
+    """A reminder's header fields, in order (both builders write these)."""
+    return [("Subject", digest.subject), ("From", from_header), ("To", digest.email),
+            ("Message-ID", digest.message_id),
+            # Which reminder rows this one message delivers (internal ids, nothing about the case): lets an
+            # operator, and the production smoke test, check that every reminder arrived exactly once although
+            # several share a mail.
+            ("X-Lawreq-Reminders", ",".join(str(i) for i in sorted(digest.reminder_ids))),
+            ("Date", format_datetime(min(d.due_at for d in digest.items))),
+            ("Auto-Submitted", "auto-generated")]
 
 
 def build_message(digest: Digest | Delivery, *, sender: str, base_url: str, templates_dir: str) -> EmailMessage:
@@ -311,13 +315,8 @@ def _build_with_email_package(digest: Digest, *, sender: str, base_url: str, tem
     """The same message through the ``email`` package: only for addresses that are not ASCII."""
     text, html = _render_bodies(digest, base_url, templates_dir)
     msg = EmailMessage()
-    msg["Subject"] = digest.subject
-    msg["From"] = sender
-    msg["To"] = digest.email
-    msg["Message-ID"] = digest.message_id
-    msg["X-Lawreq-Reminders"] = ",".join(str(i) for i in sorted(digest.reminder_ids))
-    msg["Date"] = format_datetime(min(d.due_at for d in digest.items))
-    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in _headers(digest, sender):
+        msg[name] = value
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     return msg
